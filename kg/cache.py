@@ -1,0 +1,122 @@
+"""Get a Snapshot: from the compiled cache when the sources are unchanged, else by loading the RDF.
+
+The cache key hashes the package version and the bytes of every ontology, data and `--data` file.
+Files live in the user cache folder (KG_CACHE_DIR overrides it), are written atomically (temp file
++ rename, so concurrent writers are safe), and a corrupt, stale or unreadable file is ignored and
+rebuilt. Nothing here imports rdflib unless the cache misses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg import __version__
+from kg.resources import source_files
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.snapshot import Snapshot
+
+_FORMAT = 3  # bump when the Snapshot classes change shape
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("KG_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "exportkg"
+
+
+def source_hash(extra: tuple[Path, ...] = ()) -> str:
+    """Hash of the package version and every source file's path and content."""
+    from kg.errors import DataError
+
+    h = hashlib.blake2b(f"{__version__}|{_FORMAT}|{sys.version_info[:2]}".encode(), digest_size=20)
+    for path in source_files(extra):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DataError(f"cannot read data file {path}: {exc.strerror or exc}") from None
+        h.update(str(path).encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+def _read(path: Path) -> Snapshot | None:
+    try:
+        with path.open("rb") as fh:
+            snap = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    from kg.snapshot import Snapshot
+
+    return snap if isinstance(snap, Snapshot) else None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to `path` so that readers see either the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write(path: Path, snap: Snapshot) -> None:
+    try:
+        write_atomic(path, pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only cache folder only costs speed
+
+
+def build_snapshot(graph: Graph) -> Snapshot:
+    from kg.compile import compile_snapshot
+
+    return compile_snapshot(graph)
+
+
+def get_snapshot(
+    extra: tuple[Path, ...] = (), *, store: str = "rdflib", endpoint: str | None = None, use_cache: bool = True
+) -> Snapshot:
+    """The Snapshot for the packaged data plus `extra` files (or for a remote endpoint)."""
+    if endpoint:
+        from kg.remote import fetch_layer
+
+        return build_snapshot(fetch_layer(endpoint))
+    key = source_hash(extra)
+    path = cache_dir() / f"snapshot-{key}.pickle"
+    if use_cache:
+        snap = _read(path)
+        if snap is not None:
+            return snap
+    from kg.load import load_graph
+
+    snap = build_snapshot(load_graph(extra, store=store))
+    if use_cache:
+        _write(path, snap)
+        _prune(path)
+    return snap
+
+
+def _prune(keep: Path, limit: int = 8) -> None:
+    """Keep the cache folder small: drop all but the newest `limit` snapshots."""
+    try:
+        files = sorted(keep.parent.glob("snapshot-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[limit:]:
+            if old != keep:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -1,0 +1,96 @@
+"""Turtle sources -> one RDF graph. rdflib in memory by default; Oxigraph or a SPARQL endpoint as stores.
+
+This is the only module that parses the Turtle sources. Malformed files raise DataError naming the
+file and line. Stores are chosen by a dict lookup (`STORES`), so a backend is one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import DataError, StoreError
+from kg.resources import source_files
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+
+def _bad_syntax_message(path: Path, exc: Exception) -> str:
+    line = getattr(exc, "lines", None)
+    why = getattr(exc, "_why", None) or str(exc).splitlines()[-1]
+    where = f"{path}:{line + 1}" if isinstance(line, int) else str(path)
+    return f"malformed Turtle in {where}: {why}"
+
+
+def parse_into(graph: Graph, path: Path, fmt: str = "turtle") -> None:
+    """Parse one Turtle file into `graph`, turning parser errors into a one-line DataError."""
+    if not path.exists():
+        raise DataError(f"data file not found: {path}")
+    try:
+        graph.parse(path, format=fmt)
+    except (SyntaxError, ValueError, UnicodeDecodeError) as exc:  # rdflib BadSyntax is a SyntaxError
+        raise DataError(_bad_syntax_message(path, exc)) from None
+    except Exception as exc:  # noqa: BLE001 - parser plugins raise assorted types; report them uniformly
+        if type(exc).__name__ == "BadSyntax":
+            raise DataError(_bad_syntax_message(path, exc)) from None
+        raise DataError(f"cannot read {path}: {exc}") from None
+
+
+def _rdflib_graph(store_path: Path | None) -> Graph:
+    from rdflib import Graph
+
+    return Graph()
+
+
+def _oxigraph_graph(store_path: Path | None) -> Graph:
+    from rdflib import Graph
+
+    try:
+        graph = Graph(store="Oxigraph")
+    except Exception as exc:  # noqa: BLE001 - plugin lookup errors vary by rdflib version
+        raise StoreError(f"Oxigraph store unavailable (pip install oxrdflib): {exc}") from None
+    if store_path is not None:
+        store_path.mkdir(parents=True, exist_ok=True)
+        graph.open(str(store_path))
+    return graph
+
+
+STORES: dict[str, Callable[[Path | None], Graph]] = {
+    "rdflib": _rdflib_graph,
+    "oxigraph": _oxigraph_graph,
+}
+
+_PARSE_FORMAT = {"rdflib": "turtle", "oxigraph": "ox-turtle"}
+
+
+def load_graph(
+    extra: tuple[Path, ...] = (), *, store: str = "rdflib", store_path: Path | None = None
+) -> Graph:
+    """Load ontology + packaged data + extra files into a new graph of the chosen store."""
+    if store not in STORES:
+        raise StoreError(f"unknown store {store!r}; choose one of: {', '.join(STORES)}")
+    graph = STORES[store](store_path)
+    if store_path is not None and len(graph) > 0:
+        return graph  # a persisted Oxigraph folder is reused as it is
+    fmt = _PARSE_FORMAT[store]
+    for path in source_files(extra):
+        parse_into(graph, path, fmt)
+    for prefix, ns in _prefixes().items():
+        graph.bind(prefix, ns, override=True)
+    return graph
+
+
+def endpoint_graph(url: str, *, timeout: float = 30.0) -> Graph:
+    """A read-only rdflib graph backed by a remote SPARQL 1.1 endpoint."""
+    from rdflib import Graph
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    return Graph(store=SPARQLStore(url, returnFormat="json", timeout=timeout))
+
+
+def _prefixes() -> dict[str, str]:
+    from kg.namespaces import PREFIXES
+
+    return PREFIXES

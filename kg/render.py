@@ -1,0 +1,69 @@
+"""Print results as a rich table, JSON or CSV. The only place the CLI formats output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+FORMATS = ("table", "json", "csv")
+
+Column = tuple[str, str]  # (key, header)
+
+
+def _cell(value: Any, sep: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return sep.join(_cell(v, ", ") for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return str(value)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+
+
+def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([key for key, _ in columns])
+    for row in rows:
+        writer.writerow([_cell(row.get(key), "; ") for key, _ in columns])
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None,
+           path_keys: frozenset[str]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for _, header in columns:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(_cell(row.get(k), " → " if k in path_keys else ", ")) for k, _ in columns))
+    Console().print(table)
+
+
+def emit(data: Any, fmt: str, *, rows: Sequence[dict[str, Any]] | None = None,
+         columns: Sequence[Column] = (), title: str | None = None, path_keys: Sequence[str] = ("path",),
+         footer: Callable[[], None] | None = None) -> None:
+    """Print `data` as JSON, or `rows` (default: data) as a table or CSV with `columns`."""
+    if fmt == "json":
+        sys.stdout.write(to_json(data) + "\n")
+        return
+    table_rows = rows if rows is not None else data
+    if fmt == "csv":
+        _csv(table_rows, columns)
+        return
+    _table(table_rows, columns, title, frozenset(path_keys))
+    if footer is not None:
+        footer()
+
+
+def note(message: str) -> None:
+    """A line for the reader on stderr (keeps stdout clean for JSON and CSV)."""
+    sys.stderr.write(message.rstrip() + "\n")
