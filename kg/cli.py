@@ -290,3 +290,9 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+
+
+# Commands of the other front ends register themselves on `app` (imports are light: the modules
+# import their heavy libraries inside the commands).
+from kg import cli_sparql as _cli_sparql  # noqa: E402,F401 - registers sparql, serve, push, export
+from kg import cli_views as _cli_views  # noqa: E402,F401 - registers view

@@ -46,14 +46,20 @@ def _rdflib_graph(store_path: Path | None) -> Graph:
 
 def _oxigraph_graph(store_path: Path | None) -> Graph:
     from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    try:
-        graph = Graph(store="Oxigraph")
+    try:  # the default graph, so a persisted folder can also be served by `oxigraph serve --location`
+        graph = Graph(store="Oxigraph", identifier=DATASET_DEFAULT_GRAPH_ID)
     except Exception as exc:  # noqa: BLE001 - plugin lookup errors vary by rdflib version
         raise StoreError(f"Oxigraph store unavailable (pip install oxrdflib): {exc}") from None
     if store_path is not None:
-        store_path.mkdir(parents=True, exist_ok=True)
-        graph.open(str(store_path))
+        try:
+            store_path.mkdir(parents=True, exist_ok=True)
+            graph.open(str(store_path))
+        except OSError as exc:
+            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreError(f"cannot open Oxigraph store {store_path}: {why} (another process, such as "
+                             "`oxigraph serve`, may hold it: query its endpoint instead)") from None
     return graph
 
 
@@ -65,18 +71,48 @@ STORES: dict[str, Callable[[Path | None], Graph]] = {
 _PARSE_FORMAT = {"rdflib": "turtle", "oxigraph": "ox-turtle"}
 
 
+_MARKER = ".exportkg-sources"  # in a persisted store: the hash of the files it was loaded from
+
+
+def _reuse(graph: Graph, store_path: Path, key: str) -> bool:
+    """Whether a persisted store already holds exactly these sources. A store this package loaded
+    from other sources is emptied for a reload; a non-empty store it did not load is used as it is."""
+    marker = store_path / _MARKER
+    known = marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
+    if known == key or (known is None and len(graph) > 0):
+        return True
+    if known is not None:
+        graph.remove((None, None, None))
+    return False
+
+
 def load_graph(
     extra: tuple[Path, ...] = (), *, store: str = "rdflib", store_path: Path | None = None
 ) -> Graph:
-    """Load ontology + packaged data + extra files into a new graph of the chosen store."""
+    """Load ontology + packaged data + extra files into a new graph of the chosen store. With
+    `store_path` (Oxigraph only) the store persists in that folder and is reloaded when the sources change."""
     if store not in STORES:
         raise StoreError(f"unknown store {store!r}; choose one of: {', '.join(STORES)}")
+    if store_path is not None and store != "oxigraph":
+        raise StoreError("--store-path needs --store oxigraph (the rdflib store lives in memory)")
     graph = STORES[store](store_path)
-    if store_path is not None and len(graph) > 0:
-        return graph  # a persisted Oxigraph folder is reused as it is
+    key = ""
+    if store_path is not None:
+        from kg.cache import source_hash
+
+        key = source_hash(extra)
+        if _reuse(graph, store_path, key):
+            return _bind(graph)
+        (store_path / _MARKER).write_text("incomplete\n", encoding="utf-8")  # a failed load is redone
     fmt = _PARSE_FORMAT[store]
     for path in source_files(extra):
         parse_into(graph, path, fmt)
+    if store_path is not None:
+        (store_path / _MARKER).write_text(key + "\n", encoding="utf-8")
+    return _bind(graph)
+
+
+def _bind(graph: Graph) -> Graph:
     for prefix, ns in _prefixes().items():
         graph.bind(prefix, ns, override=True)
     return graph

@@ -1,5 +1,5 @@
-"""Talk to a SPARQL 1.1 endpoint: fetch the dependency and controls layers with CONSTRUCT, upload data
-with the Graph Store Protocol. Uses only the standard library for HTTP."""
+"""Talk to a SPARQL 1.1 endpoint: run queries (SPARQL 1.1 Protocol), fetch the dependency and controls
+layers with CONSTRUCT, upload data with the Graph Store Protocol. Uses only the standard library for HTTP."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from kg.namespaces import PREFIXES
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+    from kg.query import Answer
 
 _PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
 
@@ -48,27 +50,76 @@ WHERE { ?s a ekg:SourceDocument ; schema:url ?u }""",
 
 def _request(url: str, *, data: bytes | None = None, headers: dict[str, str], method: str,
              timeout: float) -> tuple[bytes, str]:
+    if not url.startswith(("http://", "https://")):
+        raise StoreError(f"not an http(s) URL: {url!r}")
     req = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - user-given endpoint URL
             return resp.read(), resp.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", "replace").strip().splitlines()
-        raise StoreError(f"{url} answered HTTP {exc.code}: {body[0] if body else exc.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = body[0][:200] if body else exc.reason
+        raise StoreError(f"{url} answered HTTP {exc.code}: {reason}") from None
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         raise StoreError(f"cannot reach SPARQL endpoint {url}: {getattr(exc, 'reason', exc)}") from None
 
 
-def construct(endpoint: str, query: str, *, timeout: float = 60.0) -> Graph:
-    """Run a CONSTRUCT query on an endpoint and return the triples as an rdflib graph."""
+# Media types a store may answer with, and the rdflib parser for each.
+_RDF_PARSERS = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle",
+                "application/x-turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld",
+                "application/n-quads": "nquads", "application/trig": "trig"}
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+_RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
+_RESULT_PARSERS = {"application/sparql-results+json": "json", "application/json": "json",
+                   "application/sparql-results+xml": "xml", "application/xml": "xml"}
+
+
+def _post_query(endpoint: str, query: str, accept: str, timeout: float) -> tuple[bytes, str]:
+    body = urllib.parse.urlencode({"query": query}).encode()
+    raw, ctype = _request(endpoint, data=body, method="POST", timeout=timeout, headers={
+        "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+    return raw, ctype.split(";")[0].strip().lower()
+
+
+def _parse_graph(endpoint: str, raw: bytes, ctype: str) -> Graph:
     from rdflib import Graph
 
-    body = urllib.parse.urlencode({"query": f"{_PREFIXES}\n{query}"}).encode()
-    raw, ctype = _request(endpoint, data=body, method="POST", timeout=timeout, headers={
-        "Accept": "application/n-triples, text/turtle;q=0.9",
-        "Content-Type": "application/x-www-form-urlencoded"})
-    fmt = "turtle" if "turtle" in ctype else "nt"
-    return Graph().parse(data=raw.decode("utf-8"), format=fmt)
+    fmt = _RDF_PARSERS.get(ctype)
+    if fmt is None:
+        raise StoreError(f"{endpoint} answered with {ctype or 'no content type'}, not an RDF graph")
+    try:
+        return Graph().parse(data=raw, format=fmt)
+    except Exception as exc:  # noqa: BLE001 - parser plugins raise assorted types
+        raise StoreError(f"{endpoint} sent a malformed {ctype} graph: {str(exc).splitlines()[0]}") from None
+
+
+def construct(endpoint: str, query: str, *, timeout: float = 60.0) -> Graph:
+    """Run a CONSTRUCT query (the ontology prefixes declared) on an endpoint; return the triples."""
+    raw, ctype = _post_query(endpoint, f"{_PREFIXES}\n{query}", _GRAPH_ACCEPT, timeout)
+    return _parse_graph(endpoint, raw, ctype)
+
+
+def query_endpoint(endpoint: str, query: str, form: str, *, max_rows: int | None = None,
+                   timeout: float = 60.0) -> Answer:
+    """Run a prepared query (see kg.query.prepare) on an endpoint; `form` picks the results format."""
+    from io import BytesIO
+
+    from rdflib.query import Result
+
+    from kg.query import answer_of, graph_answer
+
+    if form == "graph":
+        raw, ctype = _post_query(endpoint, query, _GRAPH_ACCEPT, timeout)
+        return graph_answer(_parse_graph(endpoint, raw, ctype), max_rows)
+    raw, ctype = _post_query(endpoint, query, _RESULTS_ACCEPT, timeout)
+    fmt = _RESULT_PARSERS.get(ctype)
+    if fmt is None:
+        raise StoreError(f"{endpoint} answered with {ctype or 'no content type'}, not SPARQL results")
+    try:
+        result = Result.parse(BytesIO(raw), format=fmt)
+    except Exception as exc:  # noqa: BLE001 - result parsers raise assorted types
+        raise StoreError(f"{endpoint} sent malformed SPARQL results: {str(exc).splitlines()[0]}") from None
+    return answer_of(result, form, max_rows)
 
 
 def fetch_layer(endpoint: str, *, timeout: float = 60.0) -> Graph:
@@ -85,12 +136,14 @@ def fetch_layer(endpoint: str, *, timeout: float = 60.0) -> Graph:
 
 def push(store_url: str, files: list[Path], *, graph_iri: str | None = None, replace: bool = True,
          timeout: float = 120.0) -> int:
-    """Upload Turtle files with the SPARQL 1.1 Graph Store Protocol; returns the triples sent."""
+    """Upload Turtle files with the SPARQL 1.1 Graph Store Protocol (PUT replaces the target graph,
+    POST adds to it); returns the number of triples sent. `store_url` is the store's GSP address,
+    such as http://127.0.0.1:7878/store for `oxigraph serve`."""
     from rdflib import Graph
 
-    merged = Graph()
     from kg.load import parse_into
 
+    merged = Graph()
     for path in files:
         parse_into(merged, path)
     target = f"{store_url}?{urllib.parse.urlencode({'graph': graph_iri})}" if graph_iri else f"{store_url}?default"

@@ -1,0 +1,83 @@
+"""CLI commands for benchmarks: `kg bench generate` and `kg bench run` (registered on kg.cli.app).
+
+Light at import (typer only): the generator and the benchmark are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.errors import UsageError
+
+bench_app = typer.Typer(name="bench", no_args_is_help=True,
+                        help="Synthetic dependency graphs and the speed benchmark (see docs/performance.md).")
+app.add_typer(bench_app, name="bench")
+
+
+def _count(text: str, option: str) -> int:
+    from kg.bench.generate import parse_count
+
+    try:
+        return parse_count(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+@bench_app.command("generate")
+def generate_cmd(
+    triples: Annotated[str, typer.Option("--triples", "-n", help="About this many triples: 10k, 100k, 1M or a number.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Turtle file to write (atomically).")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same file.")] = 1,
+    fanout: Annotated[float, typer.Option("--fanout", min=0.5, max=10.0, help="Scale every node's number of inputs (3 = dense).")] = 1.0,
+) -> None:
+    """Write a layered synthetic dependency graph in the exportkg ontology (load it with --data FILE)."""
+    from kg.bench.generate import generate
+    from kg.render import note
+
+    try:
+        gen = generate(out, triples=_count(triples, "--triples"), seed=seed, fanout=fanout)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    note(f"wrote {gen.path}: {gen.triples:,} triples, {gen.nodes:,} nodes, {gen.edges:,} edges; "
+         f"hub {gen.hub} feeds {gen.hub_out_degree} nodes directly (try: kg impact {gen.hub} --data {gen.path})")
+
+
+@bench_app.command("run")
+def run_cmd(
+    sizes: Annotated[str, typer.Option("--sizes", help="Comma-separated synthetic sizes.")] = "10k,100k,1M",
+    repeats: Annotated[int, typer.Option("--repeats", min=1, help="Runs per command (median); slow ones run once.")] = 5,
+    startup_repeats: Annotated[int, typer.Option("--startup-repeats", min=1, help="Runs of the startup commands.")] = 10,
+    rdflib_cap: Annotated[float, typer.Option("--rdflib-cap", help="Seconds before the rdflib baseline is stopped.")] = 120.0,
+    sections: Annotated[str, typer.Option("--sections", help="Any of: startup, scale, paths.")] = "startup,scale,paths",
+    dense: Annotated[str, typer.Option("--dense-triples", help="Size of the dense graph for path search.")] = "100k",
+    workdir: Annotated[Path | None, typer.Option("--workdir", help="Scratch folder (default: a temporary one).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Results file.")] = Path("benchmarks/results/latest.json"),
+    docs: Annotated[Path | None, typer.Option("--docs", help="Markdown page to rewrite.")] = Path("docs/performance.md"),
+    no_docs: Annotated[bool, typer.Option("--no-docs", help="Do not rewrite the markdown page.")] = False,
+    live: Annotated[bool, typer.Option("--live", help="Run the live source tree instead of a frozen copy.")] = False,
+) -> None:
+    """Measure startup, synthetic scale (vs pyoxigraph and rdflib), bulk load and bounded paths."""
+    import tempfile
+
+    from kg.bench.report import print_report
+    from kg.bench.run import run_all, write_outputs
+    from kg.bench.suite import Config
+    from kg.render import note
+
+    chosen = tuple(s.strip() for s in sections.split(",") if s.strip())
+    unknown = set(chosen) - {"startup", "scale", "paths"}
+    if unknown:
+        raise UsageError(f"unknown --sections {', '.join(sorted(unknown))}; choose from startup, scale, paths")
+    counts = tuple(_count(s, "--sizes") for s in sizes.split(",") if s.strip())
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        cfg = Config(workdir=workdir or Path(tmp), sizes=counts, repeats=repeats, startup_repeats=startup_repeats,
+                     rdflib_cap=rdflib_cap, dense_triples=_count(dense, "--dense-triples"), freeze=not live,
+                     sections=chosen)
+        results = run_all(cfg)
+    write_outputs(results, json_path=json_out, docs_path=None if no_docs else docs)
+    print_report(results)
+    note(f"wrote {json_out}" + ("" if no_docs or docs is None else f" and {docs}"))
