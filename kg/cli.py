@@ -13,11 +13,24 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from kg.errors import KGError, UsageError
 
+
+class _Group(TyperGroup):
+    """Turns core errors into one line on stderr and the error's exit code, for every command."""
+
+    def invoke(self, ctx):  # noqa: ANN001, ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
 app = typer.Typer(
-    name="kg", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="kg", cls=_Group, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     help="Sourced knowledge graph of China's export controls on strategic materials: controls, "
          "status on any date, dependency paths, impact and exposure.",
 )

@@ -17,6 +17,12 @@ bench_app = typer.Typer(name="bench", no_args_is_help=True,
                         help="Synthetic dependency graphs and the speed benchmark (see docs/performance.md).")
 app.add_typer(bench_app, name="bench")
 
+SECTIONS = ("startup", "scale", "paths")
+
+
+def _opt(*names: str, help: str, **kw: object) -> typer.models.OptionInfo:
+    return typer.Option(*names, help=help, **kw)  # type: ignore[arg-type]
+
 
 def _count(text: str, option: str) -> int:
     from kg.bench.generate import parse_count
@@ -29,10 +35,11 @@ def _count(text: str, option: str) -> int:
 
 @bench_app.command("generate")
 def generate_cmd(
-    triples: Annotated[str, typer.Option("--triples", "-n", help="About this many triples: 10k, 100k, 1M or a number.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Turtle file to write (atomically).")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same file.")] = 1,
-    fanout: Annotated[float, typer.Option("--fanout", min=0.5, max=10.0, help="Scale every node's number of inputs (3 = dense).")] = 1.0,
+    triples: Annotated[str, _opt("--triples", "-n", help="About this many triples: 10k, 100k, 1M or 2500.")],
+    out: Annotated[Path, _opt("--out", "-o", help="Turtle file to write (atomically).")],
+    seed: Annotated[int, _opt("--seed", help="Random seed; the same seed gives the same file.")] = 1,
+    fanout: Annotated[float, _opt("--fanout", min=0.5, max=10.0,
+                                  help="Scale every node's number of inputs (3 = dense).")] = 1.0,
 ) -> None:
     """Write a layered synthetic dependency graph in the exportkg ontology (load it with --data FILE)."""
     from kg.bench.generate import generate
@@ -43,22 +50,23 @@ def generate_cmd(
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     note(f"wrote {gen.path}: {gen.triples:,} triples, {gen.nodes:,} nodes, {gen.edges:,} edges; "
-         f"hub {gen.hub} feeds {gen.hub_out_degree} nodes directly (try: kg impact {gen.hub} --data {gen.path})")
+         f"hub {gen.hub} feeds {gen.hub_out_degree} nodes directly "
+         f"(try: kg impact {gen.hub} --data {gen.path})")
 
 
 @bench_app.command("run")
 def run_cmd(
-    sizes: Annotated[str, typer.Option("--sizes", help="Comma-separated synthetic sizes.")] = "10k,100k,1M",
-    repeats: Annotated[int, typer.Option("--repeats", min=1, help="Runs per command (median); slow ones run once.")] = 5,
-    startup_repeats: Annotated[int, typer.Option("--startup-repeats", min=1, help="Runs of the startup commands.")] = 10,
-    rdflib_cap: Annotated[float, typer.Option("--rdflib-cap", help="Seconds before the rdflib baseline is stopped.")] = 120.0,
-    sections: Annotated[str, typer.Option("--sections", help="Any of: startup, scale, paths.")] = "startup,scale,paths",
-    dense: Annotated[str, typer.Option("--dense-triples", help="Size of the dense graph for path search.")] = "100k",
-    workdir: Annotated[Path | None, typer.Option("--workdir", help="Scratch folder (default: a temporary one).")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Results file.")] = Path("benchmarks/results/latest.json"),
-    docs: Annotated[Path | None, typer.Option("--docs", help="Markdown page to rewrite.")] = Path("docs/performance.md"),
-    no_docs: Annotated[bool, typer.Option("--no-docs", help="Do not rewrite the markdown page.")] = False,
-    live: Annotated[bool, typer.Option("--live", help="Run the live source tree instead of a frozen copy.")] = False,
+    sizes: Annotated[str, _opt("--sizes", help="Comma-separated synthetic sizes.")] = "10k,100k,1M",
+    repeats: Annotated[int, _opt("--repeats", min=1, help="Runs per command (median); slow ones once.")] = 5,
+    startup_repeats: Annotated[int, _opt("--startup-repeats", min=1, help="Runs per startup command.")] = 10,
+    rdflib_cap: Annotated[float, _opt("--rdflib-cap", help="Seconds before rdflib is stopped.")] = 120,
+    sections: Annotated[str, _opt("--sections", help="Any of: startup, scale, paths.")] = ",".join(SECTIONS),
+    dense: Annotated[str, _opt("--dense-triples", help="Size of the dense graph for path search.")] = "100k",
+    workdir: Annotated[Path | None, _opt("--workdir", help="Scratch folder (default: temporary).")] = None,
+    json_out: Annotated[Path, _opt("--json", help="Results file.")] = Path("benchmarks/results/latest.json"),
+    docs: Annotated[Path, _opt("--docs", help="Markdown page to rewrite.")] = Path("docs/performance.md"),
+    no_docs: Annotated[bool, _opt("--no-docs", help="Do not rewrite the markdown page.")] = False,
+    live: Annotated[bool, _opt("--live", help="Run the live source tree, not a frozen copy.")] = False,
 ) -> None:
     """Measure startup, synthetic scale (vs pyoxigraph and rdflib), bulk load and bounded paths."""
     import tempfile
@@ -69,15 +77,16 @@ def run_cmd(
     from kg.render import note
 
     chosen = tuple(s.strip() for s in sections.split(",") if s.strip())
-    unknown = set(chosen) - {"startup", "scale", "paths"}
+    unknown = set(chosen) - set(SECTIONS)
     if unknown:
-        raise UsageError(f"unknown --sections {', '.join(sorted(unknown))}; choose from startup, scale, paths")
+        raise UsageError(f"unknown --sections {', '.join(sorted(unknown))}; "
+                         f"choose from {', '.join(SECTIONS)}")
     counts = tuple(_count(s, "--sizes") for s in sizes.split(",") if s.strip())
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
-        cfg = Config(workdir=workdir or Path(tmp), sizes=counts, repeats=repeats, startup_repeats=startup_repeats,
-                     rdflib_cap=rdflib_cap, dense_triples=_count(dense, "--dense-triples"), freeze=not live,
-                     sections=chosen)
+        cfg = Config(workdir=workdir or Path(tmp), sizes=counts, repeats=repeats, rdflib_cap=rdflib_cap,
+                     startup_repeats=startup_repeats, dense_triples=_count(dense, "--dense-triples"),
+                     freeze=not live, sections=chosen)
         results = run_all(cfg)
     write_outputs(results, json_path=json_out, docs_path=None if no_docs else docs)
     print_report(results)
-    note(f"wrote {json_out}" + ("" if no_docs or docs is None else f" and {docs}"))
+    note(f"wrote {json_out}" + ("" if no_docs else f" and {docs}"))

@@ -36,8 +36,8 @@ def view(
     max_paths: Annotated[int, typer.Option("--max-paths", min=1, help="Path: draw at most this many.")] = 20,
     max_nodes: Annotated[int, typer.Option(
         "--max-nodes", min=1, help="Trim the farthest nodes above this.")] = 1000,  # kg.views.MAX_NODES
-    layout: Annotated[str | None, typer.Option("--layout", help="force or layered (default: layered; "
-                                                                 "force for --all).")] = None,
+    layout: Annotated[str | None, typer.Option(
+        "--layout", help="force or layered (default: layered up to 150 nodes, else force).")] = None,
     instruments: Annotated[bool, typer.Option("--instruments", help="Also draw the instruments "
                                               "restricting the nodes.")] = False,
     no_cache: NoCacheOpt = False,

@@ -55,6 +55,15 @@ def _label(snap: Snapshot, node_id: str) -> str:
     return node.label if node else node_id
 
 
+def _in_layer(snap: Snapshot, node_id: str) -> str:
+    """`node_id` if it has a dependency edge; else an error that says what it is instead."""
+    if node_id not in snap.graph.node_ids():
+        kind = snap.nodes[node_id].type if node_id in snap.nodes else "unknown"
+        raise KGError(f"{_label(snap, node_id)!r} ({kind}) has no dependency edge to draw; "
+                      "for instruments try `kg control` or `kg timeline --html`")
+    return node_id
+
+
 def _edge_key(e: Edge) -> tuple[str, str, str, str]:
     return (e.source, e.target, e.relation, e.statement)
 
@@ -83,6 +92,7 @@ def neighbourhood(snap: Snapshot, node_id: str, *, depth: int = 2, direction: st
         raise UsageError(f"invalid --direction {direction!r}; choose one of: {', '.join(DIRECTIONS)}")
     if depth < 1:
         raise UsageError(f"--depth must be at least 1, not {depth}")
+    _in_layer(snap, node_id)
     keep = grade_filter(min_confidence)
     distance = {node_id: 0}
     walks: list[Callable[..., list]] = [w for d, w in (("down", downstream), ("up", upstream))
@@ -99,7 +109,7 @@ def impact_view(snap: Snapshot, node_id: str, *, on: date, min_confidence: str =
     """The node and everything `kg impact` lists downstream of it."""
     from kg.analysis import impact
 
-    answer = impact(snap, node_id, on=on, min_confidence=min_confidence, max_hops=max_hops)
+    answer = impact(snap, _in_layer(snap, node_id), on=on, min_confidence=min_confidence, max_hops=max_hops)
     distance = {node_id: 0, **{str(a["id"]): int(a["hops"]) for a in answer["affected"]}}  # type: ignore[union-attr]
     title = f"Impact of {_label(snap, node_id)}"
     return _selection(snap, "impact", title, (node_id,), distance, min_confidence)
@@ -110,7 +120,7 @@ def exposure_view(snap: Snapshot, node_id: str, *, on: date, min_confidence: str
     """The node, the restricted inputs `kg exposure` lists, and every node on a way between them."""
     from kg.analysis import exposure
 
-    answer = exposure(snap, node_id, on=on, min_confidence=min_confidence, max_hops=max_hops)
+    answer = exposure(snap, _in_layer(snap, node_id), on=on, min_confidence=min_confidence, max_hops=max_hops)
     keep = grade_filter(min_confidence)
     hops = {r.node: r.hops for r in upstream(snap.graph, node_id, keep=keep, max_hops=max_hops)}
     hops[node_id] = 0

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.controls import instrument_of, restricted, status_of
 from kg.snapshot import Edge, Snapshot
+from kg.status import Status
 
 if TYPE_CHECKING:
     from kg.views import Selection
@@ -27,7 +28,7 @@ TYPE_STYLES: dict[str, tuple[str, str, str]] = {
     "Technology": ("star", "#a855f7", "★"), "Equipment": ("triangleDown", "#64748b", "▼"),
     "Component": ("triangle", "#3b82f6", "▲"), "Product": ("square", "#14b8a6", "■"),
     "Sector": ("dot", "#22c55e", "●"), "Firm": ("box", "#eab308", "▭"),
-    "JointVenture": ("box", "#ca8a04", "▭"), "Project": ("ellipse", "#f472b6", "⬭"),
+    "JointVenture": ("box", "#ca8a04", "▭"), "Project": ("dot", "#f472b6", "●"),
     "Instrument": ("box", "#fecaca", "▭"),
 }
 OTHER_STYLE = ("dot", "#9ca3af", "●")
@@ -48,9 +49,14 @@ class Control:
     """One instrument listing an item that concerns a node, with its status on the date."""
 
     instrument: str
-    status: str
+    status: Status
     item: str
     restricts: bool
+
+    @property
+    def text(self) -> str:
+        st = self.status
+        return f"{st.status} (projected {st.projected})" if st.projected else st.status
 
 
 def controls_by_node(snap: Snapshot, nodes: set[str], on: date) -> dict[str, list[Control]]:
@@ -58,28 +64,27 @@ def controls_by_node(snap: Snapshot, nodes: set[str], on: date) -> dict[str, lis
     found: dict[str, list[Control]] = defaultdict(list)
     for node, covs in restricted(snap, on).items():
         if node in nodes:
-            found[node] += [Control(c.instrument, c.status.status, c.item, True) for c in covs]
-    memo: dict[str, Any] = {}
+            found[node] += [Control(c.instrument, c.status, c.item, True) for c in covs]
+    memo: dict[str, Status] = {}
     for item in snap.items.values():
         hit = nodes.intersection(item.concerns)
         if not hit or item.resource not in snap.resources:
             continue
-        st = memo.get(item.resource) or memo.setdefault(item.resource, status_of(snap, item.resource, on))
+        if item.resource not in memo:
+            memo[item.resource] = status_of(snap, item.resource, on)
         inst = instrument_of(snap, item.resource)
         for node in hit:
             if all(c.instrument != inst for c in found[node]):
-                found[node].append(Control(inst, st.status if not st.projected else
-                                           f"{st.status} (projected {st.projected})", item.id, False))
+                found[node].append(Control(inst, memo[item.resource], item.id, False))
     return {n: sorted(cs, key=lambda c: (not c.restricts, c.instrument)) for n, cs in found.items()}
 
 
 def mark(controls: list[Control]) -> str:
-    """'in-force', 'unverified', 'suspended' or '' (same rule as kg.analysis for restricting ones)."""
+    """'in-force', 'unverified', 'suspended' or '' (kg.analysis's rule for the restricting ones)."""
     live = [c for c in controls if c.restricts]
     if live:
-        return "in-force" if any(c.status != "unverified" for c in live) else "unverified"
-    return "suspended" if any(c.status.startswith("suspended") or "projected suspended" in c.status
-                              for c in controls) else ""
+        return "in-force" if any(c.status.status != "unverified" for c in live) else "unverified"
+    return "suspended" if any(c.status.effective == "suspended" for c in controls) else ""
 
 
 def _instrument_name(snap: Snapshot, rid: str) -> str:
@@ -102,7 +107,7 @@ def node_info(snap: Snapshot, node_id: str, controls: list[Control], status: str
         item = snap.items.get(c.item)
         res = snap.resources.get(c.instrument)
         codes = ", ".join((*item.customs_codes, *item.control_codes)) if item else ""
-        text = f"{c.status}; item: {item.label if item else c.item}" + (f"; codes: {codes}" if codes else "")
+        text = f"{c.text}; item: {item.label if item else c.item}" + (f"; codes: {codes}" if codes else "")
         rows.append([f"controlled by {_instrument_name(snap, c.instrument)}", text])
         links += [*(item.sources if item else ()), *([res.official_url] if res and res.official_url else [])]
     if node is not None and node.comment:
@@ -126,7 +131,8 @@ def _node_style(snap: Snapshot, node_id: str, status: str, focus: bool) -> dict[
     node = snap.nodes.get(node_id)
     shape, fill, _ = TYPE_STYLES.get(node.type if node else "", OTHER_STYLE)
     border, width, dashes, _ = STATUS_STYLES.get(status, ("#374151", 1, False, ""))
-    return {"shape": shape, "size": 26 if focus else 16, "borderWidth": width,
+    size = 26 if focus else 20 if node is not None and node.type == "Sector" else 16
+    return {"shape": shape, "size": size, "borderWidth": width,
             "shapeProperties": {"borderDashes": dashes},
             "color": {"background": fill, "border": border,
                       "highlight": {"background": fill, "border": "#111827"}},
@@ -154,7 +160,7 @@ def vis_options(layout: str, n_nodes: int) -> dict[str, Any]:
         return {**common, "physics": {"enabled": False},
                 "layout": {"randomSeed": SEED, "hierarchical": {
                     "enabled": True, "direction": "LR", "sortMethod": "directed", "shakeTowards": "roots",
-                    "levelSeparation": 210, "nodeSpacing": 64, "treeSpacing": 90,
+                    "levelSeparation": 210, "nodeSpacing": 76, "treeSpacing": 90,
                     "blockShifting": not big, "edgeMinimization": not big, "parentCentralization": True}},
                 "edges": {**common["edges"], "smooth": {"type": "cubicBezier", "forceDirection": "horizontal",
                                                         "roundness": 0.4}}}
@@ -221,7 +227,7 @@ def _add_instruments(snap: Snapshot, net: Any, info: dict[str, Any], controls: d
                 net.add_node(c.instrument, label=_instrument_name(snap, c.instrument), shape="box",
                              color={"background": TYPE_STYLES["Instrument"][1], "border": "#991b1b"},
                              font={"size": 12})
-                info[c.instrument] = instrument_info(snap, c.instrument, c.status, on)
+                info[c.instrument] = instrument_info(snap, c.instrument, c.text, on)
             eid = f"c{len(info)}"
             net.add_edge(c.instrument, node, id=eid, label="controls", dashes=[2, 4], arrows="to",
                          color={"color": "#dc2626"}, width=1.5)
@@ -241,8 +247,8 @@ def build_page(snap: Snapshot, sel: Selection, *, on: date, instruments: bool = 
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     notes: tuple[str, ...] = ()
     if len(nodes) > PHYSICS_BUDGET:
-        notes = (f"{len(nodes)} nodes are above the physics budget of {PHYSICS_BUDGET}: the layout stabilises "
-                 "in few iterations and is then frozen",)
+        notes = (f"{len(nodes)} nodes are above the physics budget of {PHYSICS_BUDGET}: the layout "
+                 "stabilises in few iterations and is then frozen",)
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options), "info": info,
             "legend": _legend(snap, list(sel.nodes), instruments),
             "meta": {"kind": sel.kind, "focus": list(sel.focus), "freeze": len(nodes) > PHYSICS_BUDGET}}

@@ -26,18 +26,6 @@ EXTERNAL = re.compile(r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*|ur
                       r"""|@import\s+["']?)(?:https?:)?//""", re.IGNORECASE)
 
 
-@pytest.fixture(autouse=True)
-def _cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kg-cache"))
-
-
-@pytest.fixture(scope="module")
-def snap() -> Snapshot:
-    from kg.cache import get_snapshot
-
-    return get_snapshot()
-
-
 def page_data(html: str) -> dict:
     match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.S)
     assert match, "no kg-data script in the page"
@@ -55,70 +43,100 @@ def ids(data: dict) -> set[str]:
     return {n["id"] for n in data["nodes"]}
 
 
-def test_neighbourhood_is_the_walk_both_ways(tmp_path: Path, snap: Snapshot) -> None:
+def test_neighbourhood_is_the_walk_both_ways(tmp_path: Path, snapshot: Snapshot) -> None:
     from kg.dependencies import downstream, upstream
 
     data = page_data(view(tmp_path, "gallium", "--depth", "2")[0])
     want = {"gallium"} | {r.node for walk in (downstream, upstream)
-                          for r in walk(snap.graph, "gallium", max_hops=2)}
+                          for r in walk(snapshot.graph, "gallium", max_hops=2)}
     assert ids(data) == want, ids(data) ^ want
-    edges = {(e.source, e.target) for n in want for e in snap.graph.out_edges(n) if e.target in want}
+    edges = {(e.source, e.target) for n in want for e in snapshot.graph.out_edges(n) if e.target in want}
     assert {(e["from"], e["to"]) for e in data["edges"]} == edges
 
 
-def test_neighbourhood_down_only(tmp_path: Path, snap: Snapshot) -> None:
+def test_neighbourhood_down_only(tmp_path: Path, snapshot: Snapshot) -> None:
     from kg.dependencies import downstream
 
     data = page_data(view(tmp_path, "gallium", "--depth", "1", "--direction", "down")[0])
-    assert ids(data) == {"gallium"} | {r.node for r in downstream(snap.graph, "gallium", max_hops=1)}
+    assert ids(data) == {"gallium"} | {r.node for r in downstream(snapshot.graph, "gallium", max_hops=1)}
 
 
 @pytest.mark.parametrize("grade", ["A", "C"])
-def test_impact_view_draws_the_impact_answer(tmp_path: Path, snap: Snapshot, grade: str) -> None:
+def test_impact_view_draws_the_impact_answer(tmp_path: Path, snapshot: Snapshot, grade: str) -> None:
     from kg.analysis import impact
 
     data = page_data(view(tmp_path, "--impact", "gallium", "--min-confidence", grade)[0])
-    answer = impact(snap, "gallium", on=date.fromisoformat(ON), min_confidence=grade)
+    answer = impact(snapshot, "gallium", on=date.fromisoformat(ON), min_confidence=grade)
     want = {"gallium"} | {a["id"] for a in answer["affected"]}
     assert ids(data) == want, ids(data) ^ want
     assert all(e["from"] in want and e["to"] in want for e in data["edges"])
     assert len(data["edges"]) >= len(want) - 1, "every affected node is reached by an edge"
 
 
-def test_exposure_view_holds_every_restricted_input(tmp_path: Path, snap: Snapshot) -> None:
+def test_exposure_view_holds_every_restricted_input(tmp_path: Path, snapshot: Snapshot) -> None:
     from kg.analysis import exposure
     from kg.dependencies import upstream
 
     data = page_data(view(tmp_path, "--exposure", "AESA radar")[0])
-    node = next(n for n in snap.nodes.values() if n.label == "AESA radar").id
-    answer = exposure(snap, node, on=date.fromisoformat(ON))
+    node = next(n for n in snapshot.nodes.values() if n.label == "AESA radar").id
+    answer = exposure(snapshot, node, on=date.fromisoformat(ON))
     inputs = {r["id"] for r in answer["restricted_inputs"]}
     assert inputs, "AESA radar should have restricted inputs"
     assert inputs | {node} <= ids(data)
-    assert ids(data) <= {r.node for r in upstream(snap.graph, node)} | {node}
+    assert ids(data) <= {r.node for r in upstream(snapshot.graph, node)} | {node}
     marked = {n["id"] for n in data["nodes"] if n["color"]["border"] != "#374151"}
     assert inputs <= marked, inputs - marked
 
 
-def test_path_view_draws_the_listed_paths(tmp_path: Path, snap: Snapshot) -> None:
+def test_path_view_draws_the_listed_paths(tmp_path: Path, snapshot: Snapshot) -> None:
     from kg.analysis import find_paths
 
     data = page_data(view(tmp_path, "--path", "gallium", "AESA radar")[0])
-    answer = find_paths(snap, "gallium", "aesa-radar")
+    answer = find_paths(snapshot, "gallium", "aesa-radar")
     assert ids(data) == {n for p in answer["paths"] for n in p["ids"]}
     want = {(a, b, r) for p in answer["paths"]
             for a, b, r in zip(p["ids"][:-1], p["ids"][1:], p["relations"], strict=True)}
     assert {(e["from"], e["to"], e["label"]) for e in data["edges"]} == want
 
 
-def test_all_view_is_the_networkx_graph(tmp_path: Path, snap: Snapshot) -> None:
+def test_all_view_is_the_networkx_graph(tmp_path: Path, snapshot: Snapshot) -> None:
     from kg.convert import to_networkx
     from kg.dependencies import grade_filter
 
     data = page_data(view(tmp_path, "--all", "--min-confidence", "B")[0])
-    g = to_networkx(snap, keep=grade_filter("B"))
+    g = to_networkx(snapshot, keep=grade_filter("B"))
     assert ids(data) == set(g.nodes)
     assert len(data["edges"]) == g.number_of_edges()
+
+
+def test_borders_follow_the_status_engine(tmp_path: Path, snapshot: Snapshot) -> None:
+    from kg.controls import restricted, status_of
+    from kg.views_graph import STATUS_STYLES
+
+    data = page_data(view(tmp_path, "--all")[0])
+    on = date.fromisoformat(ON)
+    border = {n["id"]: n["color"]["border"] for n in data["nodes"]}
+    live = restricted(snapshot, on)
+    colour = {k: v[0] for k, v in STATUS_STYLES.items()}
+    restricted_drawn = {n for n, c in border.items() if c in (colour["in-force"], colour["unverified"])}
+    assert restricted_drawn == set(live) & set(border), restricted_drawn ^ (set(live) & set(border))
+    for n in (n for n, c in border.items() if c == colour["suspended"]):
+        statuses = {status_of(snapshot, i.resource, on).effective for i in snapshot.items.values()
+                    if n in i.concerns}
+        assert "suspended" in statuses, (n, statuses)
+
+
+def test_instruments_are_drawn_on_request(tmp_path: Path, snapshot: Snapshot) -> None:
+    from kg.controls import restricted
+
+    plain = page_data(view(tmp_path, "--impact", "gallium", name="plain.html")[0])
+    data = page_data(view(tmp_path, "--impact", "gallium", "--instruments", name="with.html")[0])
+    live = restricted(snapshot, date.fromisoformat(ON))
+    want = {c.instrument for n in ids(plain) for c in live.get(n, [])}
+    assert want, "gallium's impact should hold restricted nodes"
+    assert ids(data) - ids(plain) == want
+    controls = [e for e in data["edges"] if e["label"] == "controls"]
+    assert len(controls) == sum(len(live.get(n, [])) for n in ids(plain))
 
 
 def test_all_view_trims_above_max_nodes(tmp_path: Path) -> None:
@@ -218,7 +236,7 @@ def test_only_http_urls_become_links(url: str, ok: bool) -> None:
     assert (safe_url(url) is not None) is ok
 
 
-def test_timeline_draws_every_instrument_of_the_node(tmp_path: Path, snap: Snapshot) -> None:
+def test_timeline_draws_every_instrument_of_the_node(tmp_path: Path, snapshot: Snapshot) -> None:
     from kg.controls import timeline
 
     out = tmp_path / "t.html"
@@ -226,23 +244,23 @@ def test_timeline_draws_every_instrument_of_the_node(tmp_path: Path, snap: Snaps
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     rows = set(re.findall(r'<g class="row" data-id="([^"]+)"', html))
-    want = {r["instrument"] for r in timeline(snap, node="gallium")}
+    want = {r["instrument"] for r in timeline(snapshot, node="gallium")}
     assert want <= rows, want - rows
     assert 'stroke="#dc2626"' in html  # the as-of line
 
 
-def test_timeline_periods_follow_the_status_engine(snap: Snapshot) -> None:
+def test_timeline_periods_follow_the_status_engine(snapshot: Snapshot) -> None:
     from kg.controls import status_of
     from kg.views_timeline import periods
 
-    suspended = sorted({e.resource for e in snap.events if e.kind == "Suspension"})
+    suspended = sorted({e.resource for e in snapshot.events if e.kind == "Suspension"})
     if not suspended:
         pytest.skip("no suspension in the data")
     for rid in suspended:
-        for p in periods(snap, rid, date(2030, 1, 1)):
-            assert status_of(snap, rid, p.start) == p.status
+        for p in periods(snapshot, rid, date(2030, 1, 1)):
+            assert status_of(snapshot, rid, p.start) == p.status
     assert any(p.status.effective in ("suspended", "partly-suspended") for rid in suspended
-               for p in periods(snap, rid, date(2030, 1, 1)))
+               for p in periods(snapshot, rid, date(2030, 1, 1)))
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -253,6 +271,7 @@ def test_timeline_periods_follow_the_status_engine(snap: Snapshot) -> None:
     (["view", "gallium", "--impact", "gallium", "--out", "{tmp}/x.html"], "exactly one of"),
     (["view", "gallium"], "--out"),
     (["view", "gallium", "--direction", "sideways", "--out", "{tmp}/x.html"], "--direction"),
+    (["view", "mofcom-2024-46", "--out", "{tmp}/x.html"], "no dependency edge"),
     (["timeline", "--html", "{tmp}/t.txt"], "must end in .html"),
 ])
 def test_bad_input_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,

@@ -41,11 +41,6 @@ _runs = count()
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kg-cache"))
-
-
 @dataclass
 class Visit:
     dom: str

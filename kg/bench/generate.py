@@ -144,7 +144,8 @@ def _header(seed: int, fanout: float, sizes: dict[str, int]) -> str:
               "# Layer sizes: " + ", ".join(f"{k} {v}" for k, v in sizes.items()), ""]
     for k in range(SOURCES):
         lines.append(
-            f'b:src-{k} a ekg:SourceDocument ; schema:url "https://example.org/exportkg-bench/source-{k}"^^xsd:anyURI ;'
+            f"b:src-{k} a ekg:SourceDocument ;"
+            f' schema:url "https://example.org/exportkg-bench/source-{k}"^^xsd:anyURI ;'
             f' dcterms:title "Synthetic source {k}"@en ; dcterms:publisher "exportkg benchmark" ;'
             f" ekg:confidence ekgr:grade-{GRADES[k % 3][0]} .")
     return "\n".join(lines) + "\n\n"
@@ -209,9 +210,9 @@ def generate(out: Path, *, triples: int, seed: int = 1, fanout: float = 1.0) -> 
         Path(tmp).unlink(missing_ok=True)
         raise
     nodes = sum(sizes.values())
-    return Generated(path=out, triples=nodes * NODE_TRIPLES + n_edges * EDGE_TRIPLES + SOURCES * SOURCE_TRIPLES,
-                     nodes=nodes, edges=n_edges, hub=HUB, hub_out_degree=hub_out, sizes=sizes, seed=seed,
-                     fanout=fanout)
+    triples = nodes * NODE_TRIPLES + n_edges * EDGE_TRIPLES + SOURCES * SOURCE_TRIPLES
+    return Generated(path=out, triples=triples, nodes=nodes, edges=n_edges, hub=HUB, hub_out_degree=hub_out,
+                     sizes=sizes, seed=seed, fanout=fanout)
 
 
 def parse_count(text: str) -> int:

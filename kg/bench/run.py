@@ -51,8 +51,8 @@ def run_all(cfg: Config) -> dict[str, Any]:
 
     results: dict[str, Any] = {"meta": _meta(cfg)}
     plan = planned_runs(cfg)
-    with Progress(TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=False) as progress:
+    columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as progress:
         tasks = {name: progress.add_task(name, total=total) for name, total in plan.items()}
         bench = Bench(cfg, tick=lambda section, n: progress.advance(tasks[section], n))
         bench.prepare()

@@ -52,7 +52,7 @@ class Bench:
     """Commands and environment shared by every child process."""
 
     cfg: Config
-    tick: Tick = lambda section, n: None  # noqa: E731 - a no-op default callback
+    tick: Tick = lambda section, n: None
     env: dict[str, str] = field(default_factory=dict)
     kg_cmd: list[str] = field(default_factory=list)
     meta: dict[str, object] = field(default_factory=dict)
@@ -79,9 +79,9 @@ class Bench:
     def probe(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "kg.bench.baseline", *args]
 
-    def measure(self, section: str, name: str, cmd: list[str], *, cache: str, repeats: int | None = None,
-                timeout: float | None = None, before: Callable[[], None] | None = None) -> tuple[Measure, Run]:
-        n = repeats or self.cfg.repeats
+    def measure(self, section: str, name: str, cmd: list[str], *, cache: str, timeout: float | None = None,
+                before: Callable[[], None] | None = None) -> tuple[Measure, Run]:
+        n = self.cfg.repeats
         done = 0
 
         def step() -> None:
@@ -121,7 +121,7 @@ def _interleaved(bench: Bench, cmds: dict[str, list[str]], n: int, cache: str) -
     """Run the commands in turn, n rounds, so that load drift hits each of them alike."""
     env = bench.child_env(cache)
     runs: dict[str, list[Run]] = {name: [] for name in cmds}
-    for name, cmd in cmds.items():  # warm-up: builds the cache and the OS file cache
+    for cmd in cmds.values():  # warm-up: builds the cache and the OS file cache
         run_once(cmd, env=env, cwd=bench.cfg.workdir)
     for _ in range(n):
         for name, cmd in cmds.items():
@@ -183,9 +183,8 @@ def scale(bench: Bench, triples: int) -> dict[str, object]:
     miss, _ = bench.measure(sec, "miss", bench.kg(*query), cache=cache, before=bench.clear_cache(cache))
     cached, last = bench.measure(sec, "cached", bench.kg(*query), cache=cache)
     affected = len(_json_of(last).get("affected", []) or [])  # type: ignore[arg-type]
-    store_args = (("impact", HUB, "--data", f, "--store", "oxigraph", "--no-cache", "--format", "json")
-                  if _impact_supports_store(bench) else ("info", "--data", f, "--store", "oxigraph", "--no-cache",
-                                                         "--format", "json"))
+    store_args = ("impact", HUB) if _impact_supports_store(bench) else ("info",)
+    store_args += ("--data", f, "--store", "oxigraph", "--no-cache", "--format", "json")
     store, _ = bench.measure(sec, "store", bench.kg(*store_args), cache=cache)
     ox, ox_run = bench.measure(sec, "pyoxigraph", bench.probe("oxigraph", HUB, f), cache=cache)
     rdf, rdf_run = bench.measure(sec, "rdflib", bench.probe("rdflib", HUB, f), cache=cache,
@@ -195,8 +194,10 @@ def scale(bench: Bench, triples: int) -> dict[str, object]:
         "label": label, "triples": gen.triples, "nodes": gen.nodes, "edges": gen.edges, "hub": HUB,
         "hub_out_degree": gen.hub_out_degree, "file_mb": round(gen.path.stat().st_size / 1e6, 1),
         "generate_s": round(gen_s, 3), "affected": affected,
-        "baseline_rows": {"pyoxigraph": _json_of(ox_run).get("rows"), "rdflib": _json_of(rdf_run).get("rows")},
-        "miss": miss.as_dict(), "cached": cached.as_dict(), "store": {**store.as_dict(), "command": " ".join(store_args).replace(f, "FILE")},
+        "baseline_rows": {"pyoxigraph": _json_of(ox_run).get("rows"),
+                          "rdflib": _json_of(rdf_run).get("rows")},
+        "miss": miss.as_dict(), "cached": cached.as_dict(),
+        "store": {**store.as_dict(), "command": " ".join(store_args).replace(f, "FILE")},
         "pyoxigraph": ox.as_dict(), "rdflib": rdf.as_dict(),
         "speedup": {"cached_vs_pyoxigraph": _speedup(ox, cached), "cached_vs_rdflib": _speedup(rdf, cached),
                     "store_vs_pyoxigraph": _speedup(ox, store), "store_vs_rdflib": _speedup(rdf, store),
@@ -247,7 +248,8 @@ def paths(bench: Bench) -> dict[str, object]:
     first = core[0]
     return {"triples": gen.triples, "nodes": gen.nodes, "edges": gen.edges, "fanout": cfg.dense_fanout,
             "source": source, "target": target, "max_hops": first.get("max_hops"),
-            "max_paths": first.get("max_paths"), "total": first.get("total"), "dp_count": first.get("dp_count"),
+            "max_paths": first.get("max_paths"), "total": first.get("total"),
+            "dp_count": first.get("dp_count"),
             "listed": first.get("listed"), "limit_hit": first.get("limit_hit"),
             "core_paths_s": round(statistics.median(float(c["paths_s"]) for c in core), 4),  # type: ignore[arg-type]
             "core_count_s": round(statistics.median(float(c["count_s"]) for c in core), 4),  # type: ignore[arg-type]

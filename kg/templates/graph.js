@@ -99,16 +99,36 @@
   network.on("stabilizationProgress", function (p) {
     if (loading) { loading.textContent = "laying out the graph… " + Math.round(100 * p.iterations / p.total) + "%"; }
   });
-  var fitted = false;
+  /* frame every node with its label (network.fit() frames node centres only) */
+  function frame() {
+    var box = null;
+    nodes.getIds().forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      if (!b) { return; }
+      box = box === null ? { left: b.left, right: b.right, top: b.top, bottom: b.bottom } : {
+        left: Math.min(box.left, b.left), right: Math.max(box.right, b.right),
+        top: Math.min(box.top, b.top), bottom: Math.max(box.bottom, b.bottom) };
+    });
+    if (box === null) { return; }
+    var scale = Math.min(container.clientWidth / (box.right - box.left + 60),
+                         container.clientHeight / (box.bottom - box.top + 60), 1.2);
+    network.moveTo({ position: { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 },
+                     scale: scale, animation: false });
+  }
+  var fitted = false, touched = false;  /* keep the whole graph framed until the reader moves it */
+  network.on("dragStart", function () { touched = true; });
+  network.on("zoom", function () { touched = true; });
+  var reframe = false;  /* vis rescales the view after its "resize" event: re-frame before the next draw */
+  network.on("resize", function () { reframe = fitted && !touched; });
+  network.on("initRedraw", function () { if (reframe) { reframe = false; frame(); } });
   network.once("stabilizationIterationsDone", function () {
     if (data.meta.freeze) { network.setOptions({ physics: { enabled: false } }); }
     fitted = false;
   });
   network.on("afterDrawing", function () {
-    if (!fitted) {  /* fit() frames node centres; leave room for the labels */
+    if (!fitted) {
       fitted = true;
-      network.fit({ animation: false, maxZoomLevel: 1.1 });
-      network.moveTo({ scale: network.getScale() * 0.9, animation: false });
+      frame();
       if (window.location.hash) { fromHash(); }
     }
     rendered();
@@ -145,6 +165,7 @@
     var id = find(text);
     msg.textContent = id === null ? "no such node in this view" : "";
     if (id === null) { return; }
+    touched = true;
     network.selectNodes([id]);
     var motion = animate ? { duration: 400, easingFunction: "easeInOutQuad" } : false;
     network.focus(id, { scale: 1.0, animation: motion });

@@ -1,0 +1,44 @@
+"""Shared fixtures: an isolated cache folder, the real snapshot, and tiny fixture files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test session uses its own compiled-cache folder, never the user's."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kg-cache"))
+
+
+@pytest.fixture(scope="session")
+def real_graph():  # noqa: ANN201 - rdflib.Graph, imported lazily
+    from kg.load import load_graph
+
+    return load_graph()
+
+
+@pytest.fixture(scope="session")
+def snapshot(real_graph):  # noqa: ANN001, ANN201
+    from kg.compile import compile_snapshot
+
+    return compile_snapshot(real_graph)
+
+
+@pytest.fixture(scope="session")
+def tiny_snapshot():  # noqa: ANN201
+    """Ontology + tests/data/valid/tiny.ttl only (no packaged data)."""
+    from rdflib import Graph
+
+    from kg.compile import compile_snapshot
+    from kg.load import parse_into
+    from kg.resources import ontology_files
+
+    g = Graph()
+    for path in [*ontology_files(), DATA / "valid" / "tiny.ttl"]:
+        parse_into(g, path)
+    return compile_snapshot(g)
