@@ -88,7 +88,7 @@ def test_controls_covers_dysprosium_by_date() -> None:
 
 
 def test_controls_json_fields_and_destination_filter() -> None:
-    code, out, _ = run("controls", "--as-of", "2026-01-01", "--destination", "Japan", "--format", "json")
+    code, out, _ = run("controls", "--as-of", "2026-02-01", "--destination", "Japan", "--format", "json")
     rows = json.loads(out)
     assert code == 0 and "mofcom-2026-1-japan" in [r["id"] for r in rows], [r["id"] for r in rows]
     fields = {"id", "instrument", "title", "authorities", "announced", "effective", "status", "destinations",
