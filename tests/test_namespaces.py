@@ -56,3 +56,9 @@ def test_term_refuses_unknown_names() -> None:
         assert "Materiel" in str(exc)
     else:  # pragma: no cover - the assertion below documents the failure
         raise AssertionError("term() accepted an undeclared name")
+
+
+def test_ontology_reference_page_is_up_to_date() -> None:
+    from kg.docgen import render, target
+
+    assert target().read_text(encoding="utf-8") == render(), "docs/ontology.md is stale: run python -m kg.docgen"
