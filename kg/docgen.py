@@ -1,4 +1,4 @@
-"""Generate docs/ontology.md (the ontology reference) from ontology/exportkg.ttl.
+"""Generate docs/ontology.md (from ontology/exportkg.ttl) and docs/cli.md (from the typer app).
 
 Run `python -m kg.docgen` after editing the ontology; a test fails while the page is out of date.
 """
@@ -56,15 +56,29 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
-def target() -> Path:
-    return Path(__file__).resolve().parent.parent / "docs" / "ontology.md"
+def render_cli() -> str:
+    """Markdown reference of every `kg` command and option, from the typer app itself."""
+    import typer.main
+    from typer.cli import get_docs_for_click
+
+    from kg.cli import app
+
+    command = typer.main.get_command(app)
+    ctx = command.make_context("kg", [], resilient_parsing=True)
+    body = get_docs_for_click(obj=command, ctx=ctx, name="kg", title="CLI reference")
+    return body.rstrip() + "\n"
+
+
+def target(name: str = "ontology.md") -> Path:
+    return Path(__file__).resolve().parent.parent / "docs" / name
 
 
 def main() -> None:
     from kg.cache import write_atomic
 
-    write_atomic(target(), render().encode("utf-8"))
-    sys.stdout.write(f"wrote {target()}\n")
+    for name, text in (("ontology.md", render()), ("cli.md", render_cli())):
+        write_atomic(target(name), text.encode("utf-8"))
+        sys.stdout.write(f"wrote {target(name)}\n")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import pytest
 from typer.testing import CliRunner
 
 import kg.cache
-import kg.load
 import kg.resources
 from kg.cli import app
 from kg.snapshot import Node, Snapshot
@@ -66,16 +65,16 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, ...]]:
-    """Records every real load (cache miss)."""
-    calls: list[tuple[Path, ...]] = []
-    real = kg.load.load_graph
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Records every snapshot build (a cache miss), whichever loader feeds it."""
+    calls: list[object] = []
+    real = kg.cache.build_snapshot
 
-    def spy(extra: tuple[Path, ...] = (), **kw: object):
-        calls.append(extra)
-        return real(extra, **kw)  # type: ignore[arg-type]
+    def spy(graph: object) -> Snapshot:
+        calls.append(graph)
+        return real(graph)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.load, "load_graph", spy)
+    monkeypatch.setattr(kg.cache, "build_snapshot", spy)
     return calls
 
 

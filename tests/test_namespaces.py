@@ -62,3 +62,9 @@ def test_ontology_reference_page_is_up_to_date() -> None:
     from kg.docgen import render, target
 
     assert target().read_text(encoding="utf-8") == render(), "docs/ontology.md is stale: run python -m kg.docgen"
+
+
+def test_cli_reference_page_is_up_to_date() -> None:
+    from kg.docgen import render_cli, target
+
+    assert target("cli.md").read_text(encoding="utf-8") == render_cli(), "docs/cli.md is stale: run python -m kg.docgen"
