@@ -8,6 +8,7 @@ rebuilt. Nothing here imports rdflib unless the cache misses.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -76,10 +77,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _write(path: Path, snap: Snapshot) -> None:
-    try:
+    with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
         write_atomic(path, pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # a read-only cache folder only costs speed
 
 
 def build_snapshot(graph: Graph) -> Snapshot:

@@ -21,7 +21,7 @@ from kg.errors import KGError, UsageError
 class _Group(TyperGroup):
     """Turns core errors into one line on stderr and the error's exit code, for every command."""
 
-    def invoke(self, ctx):  # noqa: ANN001, ANN201 - click's signature
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except KGError as exc:
@@ -67,13 +67,13 @@ def _grade(grade: str) -> str:
 
 
 def _snapshot(data: list[Path] | None, *, endpoint: str | None = None, store: str = "rdflib",
-              no_cache: bool = False):  # noqa: ANN202 - Snapshot import kept lazy
+              no_cache: bool = False):
     from kg.cache import get_snapshot
 
     return get_snapshot(tuple(data or ()), store=store, endpoint=endpoint, use_cache=not no_cache)
 
 
-def _node(snap, name: str, what: str = "node") -> str:  # noqa: ANN001
+def _node(snap, name: str, what: str = "node") -> str:
     from kg.names import resolve
 
     return resolve(snap, name, what=what)
@@ -180,9 +180,11 @@ def _describe_path(p: dict) -> list[str]:  # type: ignore[type-arg]
 
 @app.command()
 def controls(data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt = None,
-             covers: Annotated[str | None, typer.Option("--covers", help="Only instruments controlling this node.")] = None,
+             covers: Annotated[str | None, typer.Option(
+                 "--covers", help="Only instruments controlling this node.")] = None,
              status: Annotated[str | None, typer.Option("--status", help="Only this status on the date.")] = None,
-             destination: Annotated[str | None, typer.Option("--destination", help="Country, e.g. 'United States'.")] = None,
+             destination: Annotated[str | None, typer.Option(
+                 "--destination", help="Country, e.g. 'United States'.")] = None,
              endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
     """Control instruments with their status on a date, filtered by node, status and destination."""
     from kg.controls import list_controls
@@ -222,7 +224,8 @@ def control(instrument: str, data: DataOpt = None, fmt: FormatOpt = "table", as_
 
 @app.command()
 def timeline(data: DataOpt = None, fmt: FormatOpt = "table",
-             material: Annotated[str | None, typer.Option("--material", "--covers", help="Only instruments covering this node.")] = None,
+             material: Annotated[str | None, typer.Option(
+                 "--material", "--covers", help="Only instruments covering this node.")] = None,
              start: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
              end: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
              html: Annotated[Path | None, typer.Option("--html", help="Write an HTML timeline to this file.")] = None,
@@ -247,7 +250,8 @@ def timeline(data: DataOpt = None, fmt: FormatOpt = "table",
 
 
 @app.command()
-def changes(start: str, end: str, data: DataOpt = None, fmt: FormatOpt = "table", no_cache: NoCacheOpt = False) -> None:
+def changes(start: str, end: str, data: DataOpt = None, fmt: FormatOpt = "table",
+            no_cache: NoCacheOpt = False) -> None:
     """What changed between two dates: new controls, suspensions, lapses."""
     from kg.controls import changes as run
     from kg.render import emit

@@ -56,12 +56,16 @@ def _walk(graph: DepGraph, start: str, *, upstream: bool, keep: EdgeFilter, max_
     return [Reached(n, len(c), c) for n, c in best.items() if n != start]
 
 
-def downstream(graph: DepGraph, start: str, *, keep: EdgeFilter = _keep_all, max_hops: int | None = None) -> list[Reached]:
+def downstream(
+    graph: DepGraph, start: str, *, keep: EdgeFilter = _keep_all, max_hops: int | None = None
+) -> list[Reached]:
     """Every node that depends on `start`, with the shortest chain from it."""
     return _walk(graph, start, upstream=False, keep=keep, max_hops=max_hops)
 
 
-def upstream(graph: DepGraph, start: str, *, keep: EdgeFilter = _keep_all, max_hops: int | None = None) -> list[Reached]:
+def upstream(
+    graph: DepGraph, start: str, *, keep: EdgeFilter = _keep_all, max_hops: int | None = None
+) -> list[Reached]:
     """Every node `start` depends on, with the shortest chain to it (edges ordered upstream first)."""
     found = _walk(graph, start, upstream=True, keep=keep, max_hops=max_hops)
     return [Reached(r.node, r.hops, tuple(reversed(r.edges))) for r in found]

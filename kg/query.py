@@ -135,7 +135,7 @@ def _check_syntax(prepared: Prepared) -> None:
         if match:
             raise _located(prepared, int(match[1]), int(match[2]), match[3]) from None
         raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
-    except Exception:  # noqa: BLE001, S110 - evaluation errors on the empty store are not syntax errors
+    except Exception:
         pass
 
 
@@ -191,7 +191,7 @@ def run(prepared: Prepared, source: Graph | str, *, max_rows: int | None = None,
         return answer_of(source.query(prepared.text), prepared.form, max_rows)
     except KGError:
         raise
-    except Exception as exc:  # noqa: BLE001 - rdflib and pyoxigraph raise assorted types; report one line
+    except Exception as exc:
         raise _engine_error(prepared, exc) from None
 
 

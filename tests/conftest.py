@@ -16,21 +16,21 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 
 
 @pytest.fixture(scope="session")
-def real_graph():  # noqa: ANN201 - rdflib.Graph, imported lazily
+def real_graph():
     from kg.load import load_graph
 
     return load_graph()
 
 
 @pytest.fixture(scope="session")
-def snapshot(real_graph):  # noqa: ANN001, ANN201
+def snapshot(real_graph):
     from kg.compile import compile_snapshot
 
     return compile_snapshot(real_graph)
 
 
 @pytest.fixture(scope="session")
-def tiny_snapshot():  # noqa: ANN201
+def tiny_snapshot():
     """Ontology + tests/data/valid/tiny.ttl only (no packaged data)."""
     from rdflib import Graph
 

@@ -115,7 +115,8 @@ def test_what_if_and_chokepoints() -> None:
     assert code == 0 and data["restricted"][0]["id"] == "neodymium", data
     code, out, _ = run("chokepoints", "--format", "json", "--as-of", "2025-06-01")
     data = json.loads(out)
-    assert code == 0 and data["through"] and data["through"][0]["paths"] >= data["through"][-1]["paths"], data["through"][:2]
+    through = data["through"]
+    assert code == 0 and through and through[0]["paths"] >= through[-1]["paths"], through[:2]
 
 
 def test_hostile_extra_data_is_loaded_as_plain_text(tmp_path: Path) -> None:

@@ -29,6 +29,6 @@ def test_unknown_store_is_refused() -> None:
         load_graph(store="sqlite")
 
 
-def test_oxigraph_store_loads_the_same_triples(real_graph) -> None:  # noqa: ANN001
+def test_oxigraph_store_loads_the_same_triples(real_graph) -> None:
     ox = load_graph(store="oxigraph")
     assert len(ox) == len(real_graph), (len(ox), len(real_graph))

@@ -9,17 +9,17 @@ from kg.names import resolve
 
 
 @pytest.mark.parametrize("name", ["xenonite", "XENONITE", "Xn", "氙石", "x-metal", "8112999999", "1C999.a"])
-def test_names_resolve(tiny_snapshot, name: str) -> None:  # noqa: ANN001
+def test_names_resolve(tiny_snapshot, name: str) -> None:
     assert resolve(tiny_snapshot, name) == "x-metal"
 
 
-def test_unknown_name_suggests(tiny_snapshot) -> None:  # noqa: ANN001
+def test_unknown_name_suggests(tiny_snapshot) -> None:
     with pytest.raises(UnknownNameError) as info:
         resolve(tiny_snapshot, "xenonit powdr")
     assert "xenonite powder" in str(info.value), str(info.value)
 
 
-def test_real_data_symbols_and_chinese(snapshot) -> None:  # noqa: ANN001
+def test_real_data_symbols_and_chinese(snapshot) -> None:
     assert resolve(snapshot, "Ga") == "gallium"
     assert resolve(snapshot, "GaN") == "gallium-nitride"
     assert resolve(snapshot, "镓") == "gallium"

@@ -29,21 +29,21 @@ D = date.fromisoformat
     ("mofcom-gac-2025-18", "2025-04-04", "in-force"),
     ("mofcom-2026-1-japan", "2026-01-06", "in-force"),
 ])
-def test_status_on_key_dates(snapshot, rid: str, day: str, expected: str) -> None:  # noqa: ANN001
+def test_status_on_key_dates(snapshot, rid: str, day: str, expected: str) -> None:
     assert status_of(snapshot, rid, D(day)).status == expected
 
 
-def test_no_57_never_entered_into_force(snapshot) -> None:  # noqa: ANN001
+def test_no_57_never_entered_into_force(snapshot) -> None:
     days = [D("2025-10-09"), D("2025-11-07"), D("2025-11-08"), D("2026-01-01"), D("2026-11-10")]
     assert all(status_of(snapshot, "mofcom-gac-2025-57", d).status != "in-force" for d in days)
 
 
-def test_october_package_is_unverified_after_its_suspension_ends(snapshot) -> None:  # noqa: ANN001
+def test_october_package_is_unverified_after_its_suspension_ends(snapshot) -> None:
     st = status_of(snapshot, "mofcom-gac-2025-57", D("2026-11-25"))
     assert (st.status, st.projected) == ("unverified", "in-force"), st
 
 
-def test_gallium_control_continues_under_the_list(snapshot) -> None:  # noqa: ANN001
+def test_gallium_control_continues_under_the_list(snapshot) -> None:
     covs = coverage(snapshot, "gallium", D("2025-01-15"))
     via = {(c.instrument, c.via) for c in covs}
     assert ("mofcom-2024-51-dual-use-list", "mofcom-gac-2023-23") in via, via
@@ -57,7 +57,7 @@ def test_gallium_control_continues_under_the_list(snapshot) -> None:  # noqa: AN
     ("germanium", "thermal-imager", "germanium-ir-optics"),
     ("antimony", "ammunition", None),
 ])
-def test_documented_chains(snapshot, source: str, target: str, through: str | None) -> None:  # noqa: ANN001
+def test_documented_chains(snapshot, source: str, target: str, through: str | None) -> None:
     result = find_paths(snapshot, source, target, max_hops=8, max_paths=50)
     assert result["total"] > 0, (source, target)
     if through:
@@ -74,21 +74,22 @@ CONTROLLED_MATERIALS = ["gallium", "germanium", "natural-flake-graphite", "artif
 
 
 @pytest.mark.parametrize("material", CONTROLLED_MATERIALS)
-def test_every_controlled_material_reaches_a_sector(snapshot, material: str) -> None:  # noqa: ANN001
+def test_every_controlled_material_reaches_a_sector(snapshot, material: str) -> None:
     affected = impact(snapshot, material, on=D("2026-01-01"))["affected"]
     sectors = [a for a in affected if a["type"] == "Sector"]
     assert sectors, material
 
 
-def test_ev_exposure_lists_graphite_lithium_technology_and_heavy_rare_earths(snapshot) -> None:  # noqa: ANN001
+def test_ev_exposure_lists_graphite_lithium_technology_and_heavy_rare_earths(snapshot) -> None:
     ev = resolve(snapshot, "battery electric vehicle")
     inputs = {r["id"]: r["controls"] for r in exposure(snapshot, ev, on=D("2025-08-01"))["restricted_inputs"]}
-    assert {"natural-flake-graphite", "dysprosium", "terbium", "lfp-preparation-technology"} <= inputs.keys(), sorted(inputs)
+    expected = {"natural-flake-graphite", "dysprosium", "terbium", "lfp-preparation-technology"}
+    assert expected <= inputs.keys(), sorted(inputs)
     assert "mofcom-most-2025-28" in inputs["lfp-preparation-technology"], inputs["lfp-preparation-technology"]
     assert "mofcom-gac-2025-18" in inputs["dysprosium"], inputs["dysprosium"]
 
 
-def test_overseas_projects_rely_on_restricted_cathode_technology(snapshot) -> None:  # noqa: ANN001
+def test_overseas_projects_rely_on_restricted_cathode_technology(snapshot) -> None:
     affected = impact(snapshot, "lfp-preparation-technology", on=D("2025-08-01"))["affected"]
     projects = [a for a in affected if a["type"] == "Project"]
     assert len(projects) >= 5, [a["label"] for a in projects]

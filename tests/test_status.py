@@ -31,7 +31,8 @@ def test_suspension_before_entry_into_force(day: str, expected: str) -> None:
 
 
 def test_terminal_events_win_and_suspension_end_lifts() -> None:
-    events = [*BASE, ev("Suspension", "2026-01-01"), ev("SuspensionEnd", "2026-03-01"), ev("Incorporation", "2027-01-01")]
+    events = [*BASE, ev("Suspension", "2026-01-01"), ev("SuspensionEnd", "2026-03-01"),
+              ev("Incorporation", "2027-01-01")]
     assert raw_status(events, D("2026-02-01")) == "suspended"
     assert raw_status(events, D("2026-03-01")) == "in-force"
     assert raw_status(events, D("2027-01-01")) == "superseded"
@@ -58,16 +59,16 @@ def test_provision_inherits_instrument_events_unless_it_has_its_own_start() -> N
     assert derive([], {}, D("2025-11-01"), None, inherited=own).status == "in-force"
 
 
-def _check_days(snapshot) -> list[date]:  # noqa: ANN001
+def _check_days(snapshot) -> list[date]:
     days = {d + timedelta(k) for d in change_dates(snapshot.events) for k in (-1, 0)}
     return sorted(days | {date(2026, 11, 25)})
 
 
-def _sparql_statuses(rows) -> dict[tuple[str, str], tuple[str, str]]:  # noqa: ANN001
+def _sparql_statuses(rows) -> dict[tuple[str, str], tuple[str, str]]:
     return {(str(on)[:10], str(res).rsplit("/", 1)[-1]): (str(st), str(pr)) for on, res, st, pr in rows}
 
 
-def test_sparql_status_query_agrees_on_every_resource_and_event_date(snapshot) -> None:  # noqa: ANN001
+def test_sparql_status_query_agrees_on_every_resource_and_event_date(snapshot) -> None:
     import pyoxigraph as ox
 
     store = ox.Store()

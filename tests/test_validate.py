@@ -10,7 +10,7 @@ from kg.validate import check_files, validate_graph
 INVALID = Path(__file__).parent / "data" / "invalid"
 
 
-def test_shipped_data_conforms(real_graph) -> None:  # noqa: ANN001
+def test_shipped_data_conforms(real_graph) -> None:
     report = validate_graph(real_graph)
     violations = [p for p in report.problems if p.severity == "violation"]
     assert report.conforms, violations[:10]
