@@ -229,7 +229,7 @@ def timeline(data: DataOpt = None, fmt: FormatOpt = "table",
              start: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
              end: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
              html: Annotated[Path | None, typer.Option("--html", help="Write an HTML timeline to this file.")] = None,
-             no_cache: NoCacheOpt = False) -> None:
+             as_of: AsOfOpt = None, no_cache: NoCacheOpt = False) -> None:
     """All status events in date order (optionally for one material and a date range)."""
     from kg.controls import timeline as run
     from kg.render import emit, note
@@ -242,7 +242,7 @@ def timeline(data: DataOpt = None, fmt: FormatOpt = "table",
     if html is not None:
         from kg.views import write_timeline
 
-        write_timeline(snap, html, node=node)
+        write_timeline(snap, html, node=node, on=_date(as_of))
         note(f"wrote {html}")
         return
     emit(rows, fmt, title="Timeline", columns=[("date", "date"), ("instrument", "instrument"),

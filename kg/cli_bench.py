@@ -54,6 +54,26 @@ def generate_cmd(
          f"(try: kg impact {gen.hub} --data {gen.path})")
 
 
+@bench_app.command("report")
+def report_cmd(
+    json_in: Annotated[Path, _opt("--json", help="Results file to show.")] = Path("benchmarks/results/latest.json"),
+    docs: Annotated[Path | None, _opt("--docs", help="Also rewrite this markdown page from it.")] = None,
+) -> None:
+    """Show a results file as tables (and optionally rewrite docs/performance.md from it)."""
+    import json
+
+    from kg.bench.report import print_report
+    from kg.bench.run import write_outputs
+
+    try:
+        results = json.loads(json_in.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read benchmark results {json_in}: {exc}") from None
+    if docs is not None:
+        write_outputs(results, json_path=None, docs_path=docs)
+    print_report(results)
+
+
 @bench_app.command("run")
 def run_cmd(
     sizes: Annotated[str, _opt("--sizes", help="Comma-separated synthetic sizes.")] = "10k,100k,1M",
