@@ -51,21 +51,35 @@ def source_hash(extra: tuple[Path, ...] = ()) -> str:
 
 
 def _read(path: Path) -> Snapshot | None:
+    import gc
+
     try:
-        with path.open("rb") as fh:
-            snap = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        data = path.read_bytes()
+    except OSError:
         return None
+    gc.disable()  # unpickling makes ~1M objects at 1M triples; collections mid-way would rescan them all
+    try:
+        snap = pickle.loads(data)
+    except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        return None
+    finally:
+        gc.enable()
     from kg.snapshot import Snapshot
 
-    return snap if isinstance(snap, Snapshot) else None
+    if not isinstance(snap, Snapshot):
+        return None
+    gc.freeze()  # it lives as long as the process: keep it out of every later collection
+    return snap
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to `path` so that readers see either the old file or the whole new one."""
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write bytes to `path` so that readers see either the old file or the whole new one. The file
+    is private (0600) unless `mode` is given, e.g. 0o644 for files meant to be shared."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -88,9 +102,13 @@ def build_snapshot(graph: Graph) -> Snapshot:
 
 
 def get_snapshot(
-    extra: tuple[Path, ...] = (), *, store: str = "rdflib", endpoint: str | None = None, use_cache: bool = True
+    extra: tuple[Path, ...] = (), *, store: str | None = None, endpoint: str | None = None, use_cache: bool = True
 ) -> Snapshot:
-    """The Snapshot for the packaged data plus `extra` files (or for a remote endpoint)."""
+    """The Snapshot for the packaged data plus `extra` files (or for a remote endpoint).
+
+    A miss parses the Turtle with pyoxigraph into plain indexes (kg.index_graph) and compiles them,
+    unless a `store` ("rdflib" or "oxigraph") is named: then the data goes through that RDF store
+    first (kg.load). Both give the same Snapshot."""
     if endpoint:
         from kg.remote import fetch_layer
 
@@ -101,13 +119,27 @@ def get_snapshot(
         snap = _read(path)
         if snap is not None:
             return snap
-    from kg.load import load_graph
+    import gc
 
-    snap = build_snapshot(load_graph(extra, store=store))
+    gc.disable()  # building allocates millions of objects that all survive; collections only rescan them
+    try:
+        snap = build_snapshot(_source_graph(extra, store))
+    finally:
+        gc.enable()
     if use_cache:
         _write(path, snap)
         _prune(path)
     return snap
+
+
+def _source_graph(extra: tuple[Path, ...], store: str | None):
+    if store is None:
+        from kg.index_graph import IndexGraph
+
+        return IndexGraph.from_files(source_files(extra))
+    from kg.load import load_graph
+
+    return load_graph(extra, store=store)
 
 
 def _prune(keep: Path, limit: int = 8) -> None:

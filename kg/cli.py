@@ -31,6 +31,7 @@ class _Group(TyperGroup):
 
 app = typer.Typer(
     name="kg", cls=_Group, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Sourced knowledge graph of China's export controls on strategic materials: controls, "
          "status on any date, dependency paths, impact and exposure.",
 )
@@ -41,7 +42,7 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: table, j
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: today).")]
 ConfOpt = Annotated[str, typer.Option("--min-confidence", help="Weakest edge grade to follow: A, B or C.")]
 EndpointOpt = Annotated[str | None, typer.Option("--endpoint", help="Run against a SPARQL 1.1 endpoint URL.")]
-StoreOpt = Annotated[str, typer.Option("--store", help="Triple store for loading: rdflib or oxigraph.")]
+StoreOpt = Annotated[str, typer.Option("--store", help="Triple store for SPARQL: rdflib or oxigraph.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ignore the compiled cache.")]
 
 
@@ -66,7 +67,7 @@ def _grade(grade: str) -> str:
     return grade.upper()
 
 
-def _snapshot(data: list[Path] | None, *, endpoint: str | None = None, store: str = "rdflib",
+def _snapshot(data: list[Path] | None, *, endpoint: str | None = None, store: str | None = None,
               no_cache: bool = False):
     from kg.cache import get_snapshot
 
@@ -81,7 +82,9 @@ def _node(snap, name: str, what: str = "node") -> str:
 
 @app.command()
 def info(data: DataOpt = None, fmt: FormatOpt = "table", endpoint: EndpointOpt = None,
-         store: StoreOpt = "rdflib", no_cache: NoCacheOpt = False) -> None:
+         store: Annotated[str | None, typer.Option(
+             "--store", help="Load through this RDF store (rdflib or oxigraph) instead of the fast parser.")] = None,
+         no_cache: NoCacheOpt = False) -> None:
     """Counts of triples, instruments, items, materials, products, sectors and dependency edges."""
     from kg.render import emit
 
@@ -311,5 +314,6 @@ def main() -> None:
 
 # Commands of the other front ends register themselves on `app` (imports are light: the modules
 # import their heavy libraries inside the commands).
+from kg import cli_bench as _cli_bench  # noqa: E402,F401 - registers bench generate, run, report
 from kg import cli_sparql as _cli_sparql  # noqa: E402,F401 - registers sparql, serve, push, export
 from kg import cli_views as _cli_views  # noqa: E402,F401 - registers view

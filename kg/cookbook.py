@@ -17,7 +17,8 @@ from kg.errors import DataError, UnknownNameError, UsageError
 from kg.namespaces import PREFIXES
 from kg.resources import queries_dir
 
-_HEADER = re.compile(r"#\s*(title|description|param)\b\s*(?:(\w+)\s*)?:\s*(.*)")
+_HEADER = re.compile(r"#\s*(title|description|param|engine)\b\s*(?:\??(\w+)\s*)?:\s*(?:\?(\w+)\b)?\s*(.*)")
+STORES = ("rdflib", "oxigraph")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")  # verb-noun, lower case
 _LOCAL = re.compile(r"[A-Za-z0-9_][\w.-]*")
 
@@ -39,6 +40,13 @@ class CookbookQuery:
     params: tuple[Param, ...]
     path: Path
     text: str
+    engine: str = ""  # optional note; the stores it names before any ';' are the only ones it suits
+
+    @property
+    def stores(self) -> tuple[str, ...]:
+        """The embedded stores this query gives right answers on (all unless `# engine:` names some)."""
+        head = self.engine.split(";", 1)[0].lower()
+        return tuple(s for s in STORES if s in head) or STORES
 
 
 def _values(name: str) -> re.Pattern[str]:
@@ -57,17 +65,19 @@ def read_query(path: Path) -> CookbookQuery:
         if not line.startswith("#"):
             break  # the header is the leading block of comment lines
         match = _HEADER.match(line)
+        name = match and (match[2] or match[3])  # "# param NAME: note" or "# param: ?NAME note"
         if match and match[1] == "param":
-            values = _values(match[2] or "").search(text)
-            if not match[2] or not values:
-                raise DataError(f"{path}: '# param {match[2]}' needs a one-line 'VALUES ?{match[2]} {{ ... }}'")
-            params.append(Param(match[2], match[3].strip(), values[2]))
+            values = _values(name or "").search(text)
+            if not name or not values:
+                raise DataError(f"{path}: '# param {name or '?'}' needs a one-line 'VALUES ?{name or 'NAME'} {{ ... }}'")
+            params.append(Param(name, match[4].strip(), values[2]))
         elif match:
-            fields[match[1]] = (fields.get(match[1], "") + " " + match[3].strip()).strip()
+            fields[match[1]] = (fields.get(match[1], "") + " " + match[4].strip()).strip()
     missing = [f for f in ("title", "description") if not fields.get(f)]
     if missing:
         raise DataError(f"{path}: header line '# {missing[0]}: ...' is missing")
-    return CookbookQuery(path.stem, fields["title"], fields["description"], tuple(params), path, text)
+    return CookbookQuery(path.stem, fields["title"], fields["description"], tuple(params), path, text,
+                         fields.get("engine", ""))
 
 
 def cookbook(folder: Path | None = None) -> list[CookbookQuery]:

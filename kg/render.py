@@ -23,8 +23,11 @@ def _cell(value: Any, sep: str) -> str:
     return str(value)
 
 
-def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+def to_json(data: Any, *, pretty: bool | None = None) -> str:
+    """Indented for a terminal; compact when piped (json's C encoder is only used without indent)."""
+    if pretty is None:
+        pretty = sys.stdout.isatty()
+    return json.dumps(data, indent=2 if pretty else None, ensure_ascii=False, default=str)
 
 
 def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-import kg.cli_bench  # noqa: F401 - registers `kg bench` on the app
+from kg.bench.commands import bench_app
 from kg.bench.generate import BENCH, HUB, generate, parse_count
 from kg.cli import app
 from kg.namespaces import EKG, PREFIXES
@@ -115,19 +117,27 @@ def test_parse_count(text: str, n: int) -> None:
 
 def test_generate_command(tmp_path: Path) -> None:
     out = tmp_path / "sub" / "g.ttl"
-    args = ["bench", "generate", "--triples", "2k", "--out", str(out), "--seed", "2"]
-    result = CliRunner().invoke(app, args)
+    args = ["generate", "--triples", "2k", "--out", str(out), "--seed", "2"]
+    result = CliRunner().invoke(bench_app, args)
     assert result.exit_code == 0, result.output
     assert out.exists() and "material-0" in result.output
-    bad = CliRunner().invoke(app, ["bench", "generate", "--triples", "lots", "--out", str(out)])
+    bad = CliRunner().invoke(bench_app, ["generate", "--triples", "lots", "--out", str(out)])
     assert bad.exit_code != 0
+
+
+def test_registered_as_kg_bench() -> None:
+    """kg.cli_bench adds `bench` to the main app (in a child process: the app here stays unchanged)."""
+    code = "import sys, kg.cli_bench; from kg.cli import main; sys.argv = ['kg', 'bench', '--help']; main()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert all(cmd in done.stdout for cmd in ("generate", "run", "report")), done.stdout
 
 
 def test_quick_benchmark_end_to_end(tmp_path: Path) -> None:
     """Every section at a tiny size, through `kg bench run`; checks the JSON and page, not the speed."""
     out, docs = tmp_path / "results" / "latest.json", tmp_path / "performance.md"
-    result = CliRunner().invoke(app, [
-        "bench", "run", "--sizes", "2k", "--repeats", "1", "--startup-repeats", "1", "--dense-triples", "3k",
+    result = CliRunner().invoke(bench_app, [
+        "run", "--sizes", "2k", "--repeats", "1", "--startup-repeats", "1", "--dense-triples", "3k",
         "--rdflib-cap", "60", "--workdir", str(tmp_path / "work"), "--json", str(out), "--docs", str(docs)])
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
