@@ -36,17 +36,45 @@ def cache_dir() -> Path:
     return Path(base) / "exportkg"
 
 
-def source_hash(extra: tuple[Path, ...] = ()) -> str:
-    """Hash of the package version and every source file's path and content."""
+def _file_digest(path: Path, memo: dict[str, list[object]]) -> tuple[str, bool]:
+    """Content digest of one file, and whether it was computed afresh. A digest in `memo` is reused
+    while the file's size, mtime and inode are unchanged (the trust git's index places in stat data),
+    so large unchanged files are not re-read on every call."""
     from kg.errors import DataError
 
+    try:
+        st = path.stat()
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        known = memo.get(str(path))
+        if isinstance(known, list) and known[:3] == stamp:
+            return str(known[3]), False
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+    except OSError as exc:
+        raise DataError(f"cannot read data file {path}: {exc.strerror or exc}") from None
+    memo[str(path)] = [*stamp, digest]
+    return digest, True
+
+
+def source_hash(extra: tuple[Path, ...] = ()) -> str:
+    """Hash of the package version and every source file's path and content digest."""
+    import json
+
+    memo_path = cache_dir() / "digests.json"
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    if not isinstance(memo, dict):
+        memo = {}
     h = hashlib.blake2b(f"{__version__}|{_FORMAT}|{sys.version_info[:2]}".encode(), digest_size=20)
+    dirty = False
     for path in source_files(extra):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise DataError(f"cannot read data file {path}: {exc.strerror or exc}") from None
-        h.update(str(path).encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+        digest, fresh = _file_digest(path, memo)
+        dirty |= fresh
+        h.update(str(path).encode() + b"\0" + digest.encode())
+    if dirty:
+        with contextlib.suppress(OSError):
+            write_atomic(memo_path, json.dumps(memo).encode("utf-8"))
     return h.hexdigest()
 
 

@@ -83,15 +83,23 @@ def _best_type(types: set[str]) -> str:
     return next((t for t in _TYPE_ORDER if t in types), sorted(types)[0] if types else "")
 
 
+_STRINGS: dict[str, str] = {}
+_URL_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
 def _id(term: Term) -> str:
-    return local_name(str(term))
+    """Local name of an IRI, interned: the snapshot repeats ids, so equal strings are shared objects
+    and the pickle stores each once (smaller cache, faster loads)."""
+    text = local_name(str(term))
+    return _STRINGS.setdefault(text, text)
 
 
 def _urls(r: _Reader, s: Term) -> tuple[str, ...]:
     urls = []
     for src in r.objects(s, DCTERMS + "source"):
         urls.extend(r.texts(src, SCHEMA + "url") or [str(src)])
-    return tuple(dict.fromkeys(urls))
+    key = tuple(dict.fromkeys(urls))
+    return _URL_TUPLES.setdefault(key, key)
 
 
 def _grade(r: _Reader, s: Term) -> str | None:
@@ -143,7 +151,7 @@ def _edges(r: _Reader, relations: dict[str, tuple[str, bool]]) -> list[Edge]:
             st = statements.get((str(s), pred, str(o)))
             src, dst = (o, s) if reverse else (s, o)
             edges.append(Edge(
-                source=_id(src), target=_id(dst), relation=name,
+                source=_id(src), target=_id(dst), relation=_STRINGS.setdefault(name, name),
                 grade=_grade(r, st) if st is not None else None,
                 sources=_urls(r, st) if st is not None else (),
                 statement=r.text(st, DCTERMS + "identifier", None) if st is not None else "",
