@@ -86,10 +86,16 @@ def combine(own: str, parts: Iterable[str]) -> str:
     return "partly-suspended" if suspended else own
 
 
+_NO_STATUS_CHANGE = frozenset({"Milestone", "Amendment"})
+
+
 def change_dates(events: Iterable[Event]) -> set[date]:
-    """Dates on which a status can change: event dates and the day after each suspension ends."""
+    """Dates on which a status can change: dates of status-changing events (milestones and amendments
+    change no status) and the day after each suspension ends."""
     out = set()
     for e in events:
+        if e.kind in _NO_STATUS_CHANGE:
+            continue
         out.add(e.on)
         if e.until is not None:
             out.add(e.until + timedelta(days=1))
