@@ -15,8 +15,8 @@ import typer
 from kg.cli import DataOpt, StoreOpt, app
 from kg.errors import UsageError
 
-StorePathOpt = Annotated[Path | None, typer.Option(
-    "--store-path", help="Folder of a persisted Oxigraph store (with --store oxigraph); reloaded when the data change.")]
+StorePathOpt = Annotated[Path | None, typer.Option("--store-path", help=(
+    "Folder of a persisted Oxigraph store (with --store oxigraph); reloaded when the data change."))]
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", "-p", help="NAME=VALUE for the query's 'VALUES ?NAME { ... }' line (repeatable).")]
 
@@ -33,7 +33,8 @@ def sparql(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help=(
         "SELECT/ASK: table, csv, tsv, json, xml (default table); CONSTRUCT/DESCRIBE: turtle, nt, jsonld."))] = None,
     store: StoreOpt = "rdflib", store_path: StorePathOpt = None,
-    endpoint: Annotated[str | None, typer.Option("--endpoint", help="Query this SPARQL 1.1 endpoint URL instead.")] = None,
+    endpoint: Annotated[str | None, typer.Option(
+        "--endpoint", help="Query this SPARQL 1.1 endpoint URL instead.")] = None,
     param: ParamOpt = None,
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); common prefixes are predeclared."""
@@ -78,27 +79,34 @@ def queries(
 
 @app.command()
 def serve(
-    data: DataOpt = None, store: StoreOpt = "rdflib", store_path: StorePathOpt = None,
-    host: Annotated[str, typer.Option("--host", help="Address to bind; 0.0.0.0 exposes it to the network.")] = "127.0.0.1",
+    data: DataOpt = None, store: StoreOpt = "rdflib",
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to bind; 0.0.0.0 exposes it to the network.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port (0: any free port).")] = 8000,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Stop a query after this many seconds.")] = 30.0,
-    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Cut results to this many rows or triples.")] = 10000,
+    max_rows: Annotated[int, typer.Option(
+        "--max-rows", min=1, help="Cut results to this many rows or triples.")] = 10000,
     allow_service: Annotated[bool, typer.Option("--allow-service", help="Allow federated SERVICE clauses.")] = False,
 ) -> None:
-    """Serve a read-only SPARQL 1.1 endpoint at /sparql and a query page at / (Ctrl-C stops it)."""
+    """Serve a read-only SPARQL 1.1 endpoint at /sparql and a query page at / (Ctrl-C stops it).
+
+    Each query runs in a forked process, so the store is in memory (rdflib or Oxigraph); to serve a
+    persisted Oxigraph folder, run `oxigraph serve-read-only --location DIR`."""
     from kg.endpoint import ServeOptions, serve_forever
 
-    serve_forever(ServeOptions(extra=tuple(data or ()), store=store, store_path=store_path, host=host, port=port,
-                               timeout=timeout, max_rows=max_rows, allow_service=allow_service))
+    serve_forever(ServeOptions(extra=tuple(data or ()), store=store, host=host, port=port, timeout=timeout,
+                               max_rows=max_rows, allow_service=allow_service))
 
 
 @app.command()
 def push(
     endpoint: Annotated[str, typer.Option("--endpoint", help=(
-        "Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or http://HOST:3030/DS/data (Fuseki)."))],
+        "Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) "
+        "or http://HOST:3030/DS/data (Fuseki)."))],
     data: DataOpt = None,
     graph: Annotated[str | None, typer.Option("--graph", help="Named graph IRI (default: the default graph).")] = None,
-    append: Annotated[bool, typer.Option("--append", help="Add to the graph (POST) instead of replacing it (PUT).")] = False,
+    append: Annotated[bool, typer.Option(
+        "--append", help="Add to the graph (POST) instead of replacing it (PUT).")] = False,
 ) -> None:
     """Upload the ontology and data (+ --data) to a triple store with the SPARQL 1.1 Graph Store Protocol."""
     from kg.remote import push as run
@@ -111,8 +119,10 @@ def push(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, nt, jsonld (full graph); graphml, gexf, csv (dependency layer).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output file (csv: a folder for nodes.csv and edges.csv).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=(
+        "turtle, nt, jsonld (full graph); graphml, gexf, csv (dependency layer)."))],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Output file, or - for stdout (csv: a folder for nodes.csv and edges.csv).")],
     data: DataOpt = None,
 ) -> None:
     """Export the full graph as RDF, or the dependency layer for Gephi, yEd and spreadsheets."""

@@ -69,7 +69,8 @@ def read_query(path: Path) -> CookbookQuery:
         if match and match[1] == "param":
             values = _values(name or "").search(text)
             if not name or not values:
-                raise DataError(f"{path}: '# param {name or '?'}' needs a one-line 'VALUES ?{name or 'NAME'} {{ ... }}'")
+                shown = name or "NAME"
+                raise DataError(f"{path}: '# param {shown}' needs a one-line 'VALUES ?{shown} {{ ... }}'")
             params.append(Param(name, match[4].strip(), values[2]))
         elif match:
             fields[match[1]] = (fields.get(match[1], "") + " " + match[4].strip()).strip()

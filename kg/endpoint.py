@@ -26,7 +26,7 @@ from kg.results import MEDIA_TYPES
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kg.sandbox import Sandbox
+    from kg.sandbox import Sandbox, Work
 
 MAX_BODY = 1 << 20  # bytes of query a request may carry
 # Media type -> format, per query form, in order of preference; the first is the default.
@@ -43,8 +43,7 @@ NEGOTIATION["ask"] = NEGOTIATION["select"]
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
     extra: tuple[Path, ...] = ()
-    store: str = "rdflib"
-    store_path: Path | None = None
+    store: str = "rdflib"  # in memory: an on-disk store does not survive the fork of each query
     host: str = "127.0.0.1"
     port: int = 8000
     timeout: float = 30.0
@@ -85,11 +84,12 @@ def negotiate(form: str, accept: str = "", fmt: str = "") -> str:
             return fmt
         if fmt in table:
             return table[fmt]
-        raise QueryError(f"format {fmt!r} does not suit this query; choose one of: {', '.join(sorted(set(table.values())))}")
+        choices = ", ".join(sorted(set(table.values())))
+        raise QueryError(f"format {fmt!r} does not suit this query; choose one of: {choices}")
     return next((table[m] for m in _accepted(accept) if m in table), next(iter(table.values())))
 
 
-def make_work(graph: Graph) -> Any:
+def make_work(graph: Graph) -> Work:
     """The function a sandboxed child runs: JSON request -> JSON header line + body."""
 
     def work(request: bytes) -> bytes:
@@ -108,7 +108,7 @@ def make_work(graph: Graph) -> Any:
             head = {"status": 200, "rows": answer.size, "truncated": answer.truncated}
         except KGError as exc:
             head, body = {"status": 400}, str(exc).encode()
-        except Exception as exc:  # noqa: BLE001 - any engine failure becomes a 500 with one line
+        except Exception as exc:  # any engine failure becomes a 500 with one line
             head, body = {"status": 500}, f"query failed: {type(exc).__name__}: {exc}".encode()
         return json.dumps(head).encode() + b"\n" + body
 
@@ -128,7 +128,7 @@ class Endpoint:
         except QueryError as exc:
             return Reply(403 if str(exc) == READ_ONLY else 400, f"{exc}\n".encode())
         if prepared.uses_service and not self.options.allow_service:
-            return Reply(403, b"SERVICE (federated query) is disabled on this endpoint; start kg serve --allow-service\n")
+            return Reply(403, b"SERVICE (federated query) is disabled here; start kg serve --allow-service\n")
         try:
             fmt = fmt if fmt == "cells" else negotiate(prepared.form, accept, fmt)
         except QueryError as exc:
@@ -146,8 +146,8 @@ class Endpoint:
                                   "timeout": timeout}).encode()
             raw = self.sandbox.run(request, timeout)
         except Timeout:
-            return Reply(503, f"query stopped: it ran longer than the {timeout:g} s limit (kg serve --timeout)\n".encode(),
-                         form=form)
+            message = f"query stopped: it ran longer than the {timeout:g} s limit (kg serve --timeout)\n"
+            return Reply(503, message.encode(), form=form)
         except KGError as exc:
             return Reply(500, f"{exc}\n".encode(), form=form)
         finally:
@@ -206,7 +206,7 @@ def _handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
             if "update" in params:
                 self._send(Reply(403, f"{READ_ONLY}\n".encode()))
             elif len(params.get("query", [])) != 1:
-                self._send(Reply(400, b"give exactly one query= parameter (SPARQL 1.1 Protocol); the query page is /\n"))
+                self._send(Reply(400, b"give exactly one query= parameter (SPARQL 1.1 Protocol); query page: /\n"))
             else:
                 self._send(endpoint.answer(params["query"][0], accept=self.headers.get("Accept") or "",
                                            fmt=params.get("format", [""])[0]), params["query"][0])
@@ -241,7 +241,7 @@ def _handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
             self._started = time.monotonic()
             return super().parse_request()
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base class
+        def log_message(self, format: str, *args: Any) -> None:  # the base class names it `format`
             pass  # every reply is logged by _log
 
     return Handler
@@ -252,7 +252,7 @@ def serve_forever(options: ServeOptions) -> None:
     from kg.load import load_graph
     from kg.sandbox import Sandbox
 
-    graph = load_graph(options.extra, store=options.store, store_path=options.store_path)
+    graph = load_graph(options.extra, store=options.store)
     from kg.query import run
 
     run(prepare("ASK { ?s ?p ?o }"), graph)  # warm the SPARQL engine once, so no child pays for it

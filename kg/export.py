@@ -31,9 +31,17 @@ EDGE_COLUMNS = ("source", "source_label", "relation", "target", "target_label", 
 
 
 def _save(path: Path, data: bytes) -> None:
-    """write_atomic with the permissions a normal file would get (0666 minus the umask)."""
+    """write_atomic with the permissions a normal file would get (0666 minus the umask); `-` is stdout.
+    A special file (/dev/stdout, a FIFO) is refused: the atomic rename would replace it."""
     import os
+    import sys
 
+    if str(path) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    if (path.exists() or path.is_symlink()) and not path.resolve().is_file():
+        raise UsageError(f"--out {path} is not a regular file; give a file name, or - for stdout")
     umask = os.umask(0o022)
     os.umask(umask)
     try:
@@ -99,8 +107,8 @@ def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> bytes:
 
 
 def _csv_folder(out: Path, g: nx.MultiDiGraph) -> tuple[Path, ...]:
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file; csv export writes nodes.csv and edges.csv into a folder")
+    if str(out) == "-" or (out.exists() and not out.is_dir()):
+        raise UsageError(f"--out {out} is not a folder; csv export writes nodes.csv and edges.csv into one")
     labels = {n: a.get("label", n) for n, a in g.nodes(data=True)}
     nodes = sorted((n, a.get("label", ""), a.get("type", ""), a.get("iri", "")) for n, a in g.nodes(data=True))
     edges = sorted((s, labels[s], a["relation"], t, labels[t], a["grade"], a["statement"], a["sources"])

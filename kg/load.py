@@ -32,7 +32,7 @@ def parse_into(graph: Graph, path: Path, fmt: str = "turtle") -> None:
         graph.parse(path, format=fmt)
     except (SyntaxError, ValueError, UnicodeDecodeError) as exc:  # rdflib BadSyntax is a SyntaxError
         raise DataError(_bad_syntax_message(path, exc)) from None
-    except Exception as exc:
+    except Exception as exc:  # parser plugins raise assorted types; report them uniformly
         if type(exc).__name__ == "BadSyntax":
             raise DataError(_bad_syntax_message(path, exc)) from None
         raise DataError(f"cannot read {path}: {exc}") from None
@@ -50,7 +50,7 @@ def _oxigraph_graph(store_path: Path | None) -> Graph:
 
     try:  # the default graph, so a persisted folder can also be served by `oxigraph serve --location`
         graph = Graph(store="Oxigraph", identifier=DATASET_DEFAULT_GRAPH_ID)
-    except Exception as exc:
+    except Exception as exc:  # plugin lookup errors vary by rdflib version
         raise StoreError(f"Oxigraph store unavailable (pip install oxrdflib): {exc}") from None
     if store_path is not None:
         try:

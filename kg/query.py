@@ -32,7 +32,7 @@ _TOKEN = re.compile(r"""
                |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<var>[?$]\w+) | (?P<pname>[^\s:<>"'{}()\[\],;.\#?$]*:[^\s<>"'{}()\[\],;.\#]*)
   | (?P<word>[A-Za-z_]\w*) | (?P<other>.)""", re.X | re.S)
-_OX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+_OX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)  # Oxigraph's column is one past the culprit
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +133,9 @@ def _check_syntax(prepared: Prepared) -> None:
     except SyntaxError as exc:
         match = _OX_ERROR.match(str(exc))
         if match:
-            raise _located(prepared, int(match[1]), int(match[2]), match[3]) from None
+            raise _located(prepared, int(match[1]), int(match[2]) - 1, match[3]) from None
         raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
-    except Exception:
+    except Exception:  # evaluation errors on the empty store are not syntax errors
         pass
 
 
@@ -175,7 +175,7 @@ def _engine_error(prepared: Prepared, exc: Exception) -> QueryError:
         return _located(prepared, line, col, getattr(exc, "msg", str(exc)))
     match = _OX_ERROR.match(str(exc))
     if match:  # pyoxigraph SyntaxError through oxrdflib (ASK queries)
-        return _located(prepared, int(match[1]), int(match[2]), match[3])
+        return _located(prepared, int(match[1]), int(match[2]) - 1, match[3])
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     return QueryError(f"query failed: {first}")
 
@@ -191,7 +191,7 @@ def run(prepared: Prepared, source: Graph | str, *, max_rows: int | None = None,
         return answer_of(source.query(prepared.text), prepared.form, max_rows)
     except KGError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # rdflib and pyoxigraph raise assorted types; report one line
         raise _engine_error(prepared, exc) from None
 
 

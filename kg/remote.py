@@ -54,7 +54,7 @@ def _request(url: str, *, data: bytes | None = None, headers: dict[str, str], me
         raise StoreError(f"not an http(s) URL: {url!r}")
     req = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # the URL is the user's own endpoint
             return resp.read(), resp.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", "replace").strip().splitlines()
@@ -89,7 +89,7 @@ def _parse_graph(endpoint: str, raw: bytes, ctype: str) -> Graph:
         raise StoreError(f"{endpoint} answered with {ctype or 'no content type'}, not an RDF graph")
     try:
         return Graph().parse(data=raw, format=fmt)
-    except Exception as exc:
+    except Exception as exc:  # parser plugins raise assorted types
         raise StoreError(f"{endpoint} sent a malformed {ctype} graph: {str(exc).splitlines()[0]}") from None
 
 
@@ -117,7 +117,7 @@ def query_endpoint(endpoint: str, query: str, form: str, *, max_rows: int | None
         raise StoreError(f"{endpoint} answered with {ctype or 'no content type'}, not SPARQL results")
     try:
         result = Result.parse(BytesIO(raw), format=fmt)
-    except Exception as exc:
+    except Exception as exc:  # result parsers raise assorted types
         raise StoreError(f"{endpoint} sent malformed SPARQL results: {str(exc).splitlines()[0]}") from None
     return answer_of(result, form, max_rows)
 

@@ -11,6 +11,7 @@ deadline and sends SIGKILL to the child when it passes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -125,15 +126,11 @@ class Sandbox:
             self._control = None
         if self._zygote_pid:
             _kill(self._zygote_pid)
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._zygote_pid, 0)
-            except ChildProcessError:
-                pass
             self._zygote_pid = 0
 
 
 def _kill(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
