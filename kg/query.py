@@ -235,4 +235,9 @@ def execute(query: str, *, params: dict[str, str] | None = None, extra: tuple[Pa
         return run(prepared, endpoint), fmt
     from kg.load import load_graph
 
-    return run(prepared, load_graph(tuple(extra), store=store, store_path=store_path)), fmt
+    graph = load_graph(tuple(extra), store=store, store_path=store_path)
+    try:
+        return run(prepared, graph), fmt
+    finally:
+        if store_path is not None:
+            graph.close()  # release the persisted store's lock at once, not when the graph is collected
