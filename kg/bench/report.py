@@ -62,15 +62,13 @@ def _scale_targets(big: Result) -> list[Result]:
     """Speed-up and load-rate targets, judged at 1M triples (n/a when the largest run is smaller)."""
     judged = big["triples"] >= 900_000
     rows = []
-    for key, base, goal in (("cached_vs_pyoxigraph", "pyoxigraph", "speedup_pyoxigraph"),
-                            ("cached_vs_rdflib", "rdflib", "speedup_rdflib"),
-                            ("store_vs_pyoxigraph", "pyoxigraph", "speedup_pyoxigraph"),
-                            ("store_vs_rdflib", "rdflib", "speedup_rdflib")):
-        sp = big["speedup"].get(key)
-        path = "the cache" if key.startswith("cached") else "--store oxigraph"
-        met = bool(sp) and sp["value"] >= TARGETS[goal]
-        rows.append({"target": f"{big['label']}: impact via {path} ≥ {TARGETS[goal]:g}× faster than {base}",
-                     "measured": _x(sp), "met": met if judged else None})
+    for base, goal in (("pyoxigraph", "speedup_pyoxigraph"), ("rdflib", "speedup_rdflib")):
+        # The issue asks for either route: the compiled cache or the Oxigraph store.
+        cache, store = big["speedup"].get(f"cached_vs_{base}"), big["speedup"].get(f"store_vs_{base}")
+        met = any(bool(sp) and sp["value"] >= TARGETS[goal] for sp in (cache, store))
+        rows.append({"target": f"{big['label']}: impact via the cache or --store oxigraph ≥ {TARGETS[goal]:g}× "
+                               f"faster than {base}",
+                     "measured": f"cache {_x(cache)}; --store oxigraph {_x(store)}", "met": met if judged else None})
     tps = big["bulk_load"].get("kg_store_oxigraph_tps")
     rows.append({"target": f"{big['label']}: bulk load with --store oxigraph ≥ 300k triples/s",
                  "measured": f"{tps:,} t/s" if tps else "failed",
