@@ -78,10 +78,12 @@ def exposure(snapshot: Snapshot, node_id: str, *, on: date, min_confidence: str 
             "upstream_nodes": upstream_total, "restricted_inputs": inputs}
 
 
-def _path_dict(snapshot: Snapshot, chain: tuple[Edge, ...]) -> dict[str, object]:
+def _path_dict(snapshot: Snapshot, chain: tuple[Edge, ...], restricted_now: dict[str, list[Coverage]]
+               ) -> dict[str, object]:
     nodes = [chain[0].source, *(e.target for e in chain)]
     return {
         "nodes": [label(snapshot, n) for n in nodes], "ids": nodes,
+        "restricted": {n: _controls(restricted_now[n]) for n in nodes if n in restricted_now},
         "relations": [e.relation for e in chain], "grades": [e.grade for e in chain],
         "statements": [e.statement for e in chain],
         "sources": list(dict.fromkeys(s for e in chain for s in e.sources)),
@@ -90,13 +92,15 @@ def _path_dict(snapshot: Snapshot, chain: tuple[Edge, ...]) -> dict[str, object]
 
 
 def find_paths(snapshot: Snapshot, source: str, target: str, *, max_hops: int = 8, max_paths: int = 20,
-               min_confidence: str = "C") -> dict[str, object]:
-    """Bounded simple paths from `source` to `target` plus the exact count within the hop limit."""
+               min_confidence: str = "C", on: date | None = None) -> dict[str, object]:
+    """Bounded simple paths from `source` to `target` plus the exact count within the hop limit; nodes
+    controlled on `on` (default: today) are listed per path with their instruments."""
     result = paths(snapshot.graph, source, target, max_hops=max_hops, max_paths=max_paths,
                    keep=grade_filter(min_confidence))
+    restricted_now = restricted(snapshot, on or date.today())
     return {"from": node_ref(snapshot, source), "to": node_ref(snapshot, target), "total": result.total,
             "listed": len(result.paths), "limit_hit": result.limit_hit, "max_hops": max_hops,
-            "max_paths": max_paths, "paths": [_path_dict(snapshot, p) for p in result.paths]}
+            "max_paths": max_paths, "paths": [_path_dict(snapshot, p, restricted_now) for p in result.paths]}
 
 
 def what_if(snapshot: Snapshot, names: list[str], *, on: date, min_confidence: str = "C") -> dict[str, object]:

@@ -155,19 +155,23 @@ def exposure(name: str, data: DataOpt = None, fmt: FormatOpt = "table", as_of: A
 def paths(source: str, target: str, data: DataOpt = None, fmt: FormatOpt = "table",
           max_paths: Annotated[int, typer.Option("--max-paths", min=1, help="List at most this many.")] = 20,
           max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=30, help="Longest path.")] = 8,
-          min_confidence: ConfOpt = "C", endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
-    """Dependency paths from SOURCE to TARGET, each edge with its relation, grade and source."""
+          min_confidence: ConfOpt = "C", as_of: AsOfOpt = None, endpoint: EndpointOpt = None,
+          no_cache: NoCacheOpt = False) -> None:
+    """Dependency paths from SOURCE to TARGET, each edge with its relation, grade and source; nodes
+    controlled on the date are marked."""
     from kg.analysis import find_paths
     from kg.render import emit, note
 
     _fmt(fmt)
     snap = _snapshot(data, endpoint=endpoint, no_cache=no_cache)
     result = find_paths(snap, _node(snap, source), _node(snap, target), max_hops=max_hops,
-                        max_paths=max_paths, min_confidence=_grade(min_confidence))
-    rows = [{"n": i + 1, "path": _describe_path(p), "sources": p["edge_sources"]}
+                        max_paths=max_paths, min_confidence=_grade(min_confidence), on=_date(as_of))
+    rows = [{"n": i + 1, "path": _describe_path(p), "sources": p["edge_sources"],
+             "restricted": [f"{n}: {', '.join(c)}" for n, c in p["restricted"].items()]}
             for i, p in enumerate(result["paths"])]
     emit(result["paths"], fmt, rows=rows, title=f"{result['from']['label']} → {result['to']['label']}",
-         columns=[("n", "#"), ("path", "path (relation, grade)"), ("sources", "sources")])
+         columns=[("n", "#"), ("path", "path (relation, grade)"), ("restricted", "controlled on the date"),
+                  ("sources", "sources")])
     note(f"{result['total']} path(s) of at most {max_hops} hops exist; listed {result['listed']}"
          + (" (limit reached: raise --max-paths to list more)" if result["limit_hit"] else ""))
     if result["total"] == 0:

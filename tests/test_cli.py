@@ -51,6 +51,10 @@ def test_paths_json_has_sources() -> None:
     assert all(p["sources"] and p["nodes"][0] == "gallium" and p["nodes"][-1] == "AESA radar" for p in paths), paths
     assert all(len(p["relations"]) == len(p["nodes"]) - 1 for p in paths)
     assert "path(s)" in err
+    code, out, _ = run("paths", "gallium", "AESA radar", "--format", "json", "--as-of", "2023-06-01")
+    assert code == 0 and all(p["restricted"] == {} for p in json.loads(out)), out[:300]
+    code, out, _ = run("paths", "gallium", "AESA radar", "--format", "json", "--as-of", "2023-09-01")
+    assert all("mofcom-gac-2023-23" in p["restricted"]["gallium"] for p in json.loads(out)), out[:300]
 
 
 def test_unknown_name_is_one_line_with_suggestion() -> None:
