@@ -213,7 +213,7 @@ def control(instrument: str, data: DataOpt = None, fmt: FormatOpt = "table", as_
             no_cache: NoCacheOpt = False) -> None:
     """One instrument in full: items with codes, status history, related instruments, sources."""
     from kg.controls import control_detail, resolve_instrument
-    from kg.render import emit, to_json
+    from kg.render import emit
 
     _fmt(fmt)
     snap = _snapshot(data, no_cache=no_cache)
@@ -226,7 +226,6 @@ def control(instrument: str, data: DataOpt = None, fmt: FormatOpt = "table", as_
     from kg.views_text import print_control
 
     print_control(detail)
-    del to_json
 
 
 @app.command()
