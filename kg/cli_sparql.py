@@ -43,6 +43,13 @@ def sparql(
     from kg.render import emit, note
     from kg.results import cells, serialize
 
+    if endpoint is None and store_path is None:
+        from kg.query import suited_store
+
+        chosen = suited_store(query, store)
+        if chosen != store:
+            note(f"note: {query} gives wrong rows on the {store} store; running it on {chosen}")
+            store = chosen
     answer, out = execute(query, params=parse_params(param or []), extra=tuple(data or ()), store=store,
                           store_path=store_path, endpoint=endpoint, fmt=fmt)
     if out != "table":

@@ -222,6 +222,21 @@ def query_text(query: str, params: dict[str, str] | None = None) -> str:
     return bind(text, params) if params else text
 
 
+def suited_store(query: str, store: str) -> str:
+    """The store to run QUERY on: `store`, unless QUERY names a cookbook query whose `# engine:` line
+    excludes it (then the first store it suits)."""
+    from kg.cookbook import find
+
+    stripped = query.strip()
+    if not stripped or any(ch.isspace() or ch in "{}" for ch in stripped) or Path(stripped).suffix:
+        return store
+    try:
+        stores = find(stripped).stores
+    except KGError:
+        return store
+    return store if store in stores else stores[0]
+
+
 def execute(query: str, *, params: dict[str, str] | None = None, extra: tuple[Path, ...] = (),
             store: str = "rdflib", store_path: Path | None = None, endpoint: str | None = None,
             fmt: str | None = None) -> tuple[Answer, str]:

@@ -117,3 +117,9 @@ def test_push_to_an_unreachable_store_is_one_line() -> None:
     assert code == 1 and "cannot reach" in err and len(err.strip().splitlines()) == 1, err
     code, _, err = run("sparql", SELECT, "--endpoint", "ftp://example.org/sparql")
     assert code == 1 and "not an http(s) URL" in err, err
+
+
+def test_query_unsuited_to_the_store_runs_on_oxigraph_with_a_note() -> None:
+    code, out, err = run("sparql", "status-on-date", "-f", "csv", "--param", "on=2026-01-01")
+    assert code == 0 and "running it on oxigraph" in err, err
+    assert "2026-01-01,https://w3id.org/exportkg/id/mofcom-2024-46,partly-suspended," in out, out[:400]
