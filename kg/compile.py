@@ -7,6 +7,7 @@ needed part of the store with CONSTRUCT queries, so the analyses keep working on
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -204,17 +205,11 @@ def _resources(r: _Reader) -> dict[str, Resource]:
     for rid, res in list(out.items()):
         if res.parent and res.parent in out:
             up = out[res.parent]
-            out[rid] = _replace(res, destinations=res.destinations or up.destinations,
+            out[rid] = replace(res, destinations=res.destinations or up.destinations,
                                 verified_through=res.verified_through or up.verified_through,
                                 authorities=res.authorities or up.authorities,
                                 kinds=res.kinds or up.kinds)
     return out
-
-
-def _replace(res: Resource, **changes: object) -> Resource:
-    from dataclasses import replace
-
-    return replace(res, **changes)  # type: ignore[arg-type]
 
 
 def _events(r: _Reader) -> tuple[Event, ...]:
@@ -302,13 +297,20 @@ def _name_index(nodes: dict[str, Node], items: dict[str, Item]) -> dict[str, tup
 
 def compile_snapshot(graph: Graph) -> Snapshot:
     """Read the graph once and return the Snapshot every analysis works on."""
-    r = _Reader(graph)
+    try:
+        return _compile(_Reader(graph), len(graph))
+    finally:  # the intern tables only serve one compile; the snapshot keeps the shared strings
+        _STRINGS.clear()
+        _URL_TUPLES.clear()
+
+
+def _compile(r: _Reader, triples: int) -> Snapshot:
     nodes = _nodes(r)
     edges = _edges(r, _relations(r))
     items = _items(r)
     resources = _resources(r)
     counts = {
-        "triples": len(graph),
+        "triples": triples,
         "instruments": sum(1 for x in resources.values() if not x.is_provision),
         "provisions": sum(1 for x in resources.values() if x.is_provision),
         "items": len(items),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from kg.errors import UnknownNameError, UsageError
 from kg.names import normalise, suggestions
@@ -52,16 +54,24 @@ def _takeover(snapshot: Snapshot, resource_id: str, on: date) -> str | None:
     return None
 
 
-def _cover(snapshot: Snapshot, item: Item, on: date) -> Coverage | None:
+StatusFn = Callable[[str], Status]
+
+
+def _statuses_on(snapshot: Snapshot, on: date) -> StatusFn:
+    """`status_of` for one date, computed once per resource."""
+    return cache(lambda rid: status_of(snapshot, rid, on))
+
+
+def _cover(snapshot: Snapshot, item: Item, on: date, status: StatusFn) -> Coverage | None:
     if item.resource not in snapshot.resources:
         return None
     res = snapshot.resources[item.resource]
-    st = status_of(snapshot, res.id, on)
+    st = status(res.id)
     if st.restricts:
         return Coverage(instrument_of(snapshot, res.id), st, item.id, None, res.destinations, res.end_uses)
     heir = _takeover(snapshot, instrument_of(snapshot, res.id), on) if st.effective == "superseded" else None
     if heir and heir in snapshot.resources:
-        heir_st = status_of(snapshot, heir, on)
+        heir_st = status(heir)
         if heir_st.restricts:
             return Coverage(heir, heir_st, item.id, instrument_of(snapshot, res.id), res.destinations, res.end_uses)
     return None
@@ -71,9 +81,10 @@ def coverage(snapshot: Snapshot, node_id: str, on: date) -> list[Coverage]:
     """Instruments that control `node_id` on `on` (directly, through an item, or through a list
     that absorbed the original announcement), one entry per instrument and item."""
     found = {}
+    status = _statuses_on(snapshot, on)
     for item in snapshot.items.values():
         if node_id in item.concerns:
-            cov = _cover(snapshot, item, on)
+            cov = _cover(snapshot, item, on, status)
             if cov is not None:
                 found.setdefault((cov.instrument, cov.via, cov.destinations), cov)
     return sorted(found.values(), key=lambda c: (c.instrument, c.via or ""))
@@ -82,13 +93,11 @@ def coverage(snapshot: Snapshot, node_id: str, on: date) -> list[Coverage]:
 def restricted(snapshot: Snapshot, on: date) -> dict[str, list[Coverage]]:
     """Every node controlled on `on`, with its coverage."""
     out: dict[str, list[Coverage]] = defaultdict(list)
-    memo: dict[str, Status] = {}
+    status = _statuses_on(snapshot, on)
     for item in snapshot.items.values():
-        if not item.concerns or item.resource not in snapshot.resources:
+        if not item.concerns:
             continue
-        if item.resource not in memo:
-            memo[item.resource] = status_of(snapshot, item.resource, on)
-        cov = _cover(snapshot, item, on)
+        cov = _cover(snapshot, item, on, status)
         if cov is not None:
             for node in item.concerns:
                 if all(c.instrument != cov.instrument for c in out[node]):

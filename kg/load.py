@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import DataError, StoreError
+from kg.namespaces import PREFIXES
 from kg.resources import source_files
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def load_graph(
 
 
 def _bind(graph: Graph) -> Graph:
-    for prefix, ns in _prefixes().items():
+    for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)
     return graph
 
@@ -125,8 +126,3 @@ def endpoint_graph(url: str, *, timeout: float = 30.0) -> Graph:
 
     return Graph(store=SPARQLStore(url, returnFormat="json", timeout=timeout))
 
-
-def _prefixes() -> dict[str, str]:
-    from kg.namespaces import PREFIXES
-
-    return PREFIXES
