@@ -13,7 +13,7 @@ views) calls these methods, so they all give the same answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -207,15 +207,19 @@ class Graph:
         """Counts of triples, instruments, items, nodes and dependency edges."""
         return Record(dict(self.snapshot.counts))
 
-    def validate(self) -> Record:
-        """The SHACL shapes and violation queries on the sources: {conforms, violations, warnings}."""
-        from kg.store.load import load_graph
-        from kg.store.validate import validate_graph
+    def validate(self, *, severity: str = "warning", progress: Callable[[str, int, int], None] | None = None
+                 ) -> Record:
+        """The SHACL shapes and violation queries on the sources: {conforms, violations, warnings, counts,
+        summary}; `violations` lists the problems of `severity` or worse (violation, warning, info)."""
+        from kg.store.validate import severity_rank, validate_sources
 
-        report = validate_graph(load_graph(self.data))
-        rows = [p.as_dict() for p in report.problems]
-        return Record({"conforms": report.conforms, "violations": rows, "warnings": report.warning_count},
-                      "violations")
+        severity_rank(severity)  # a bad value fails before the work
+        report = validate_sources(self.data, progress=progress)
+        rows = [p.as_dict() for p in report.at_least(severity)]
+        hidden = len(report.problems) - len(rows)
+        summary = report.summary() + (f" ({hidden} not listed; --severity info lists every one)" if hidden else "")
+        return Record({"conforms": report.conforms, "violations": rows, "warnings": report.warning_count,
+                       "counts": report.counts, "summary": summary}, "violations")
 
     def sparql(self, query: str, *, params: dict[str, str] | None = None, store: str = "rdflib") -> Records | bool:
         """Run a read-only SPARQL query (text, .rq file or cookbook name): SELECT gives rows of

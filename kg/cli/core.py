@@ -37,21 +37,28 @@ def info(data: DataOpt = None, fmt: FormatOpt = "table", endpoint: EndpointOpt =
     emit(counts, _fmt(fmt), rows=rows, columns=[("what", "what"), ("count", "count")], title="exportkg")
 
 
+SeverityOpt = Annotated[str, typer.Option(
+    "--severity", help="List problems of this severity or worse: violation, warning or info (notes are "
+                       "otherwise only counted).")]
+
+
 @app.command()
-def validate(data: DataOpt = None, fmt: FormatOpt = "table") -> None:
+def validate(data: DataOpt = None, fmt: FormatOpt = "table", severity: SeverityOpt = "warning") -> None:
     """Check the data against the SHACL shapes and the violation queries; exit 1 if it does not conform."""
+    from kg.cli.progress import progress_line
     from kg.cli.render import emit, note
-    from kg.store.load import load_graph
-    from kg.store.validate import validate_graph
 
     _fmt(fmt)
-    report = validate_graph(load_graph(tuple(data or ())))
-    rows = [v.as_dict() for v in report.problems]
-    emit({"conforms": report.conforms, "violations": rows, "warnings": report.warning_count}, fmt,
-         rows=rows, columns=[("severity", "severity"), ("check", "check"), ("focus", "focus"),
-                             ("message", "message")], title="validation problems")
-    note(report.summary())
-    if not report.conforms:
+    show, clear = progress_line("validating")
+    try:
+        result = _graph(data).validate(severity=severity, progress=show)
+    finally:
+        clear()
+    if fmt != "table" or result["violations"]:
+        emit(result, fmt, rows=result["violations"], title="validation problems",
+             columns=[("severity", "severity"), ("check", "check"), ("focus", "focus"), ("message", "message")])
+    note(result["summary"])
+    if not result["conforms"]:
         raise typer.Exit(1)
 
 
