@@ -78,12 +78,13 @@ def into_rdflib(graph: Graph, paths: Iterable[Path]) -> None:
     term = _rdflib_converter()
     store, context = graph.store, graph
     quiet = logging.getLogger("rdflib.term")  # it logs a traceback for each ill-typed literal, such as
-    level, quiet.level = quiet.level, logging.CRITICAL  # "2024-13-40"^^xsd:date; validation reports those
+    level = quiet.level  # "2024-13-40"^^xsd:date; kg validate reports those in one line each
+    quiet.setLevel(logging.CRITICAL)
     try:
         for path in paths:
             store.addN((term(q.subject), term(q.predicate), term(q.object), context) for q in read_triples(path))
     finally:
-        quiet.level = level
+        quiet.setLevel(level)
 
 
 def _rdflib_converter() -> Callable[[Any], Any]:
