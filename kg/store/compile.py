@@ -269,6 +269,18 @@ def _items(r: _Reader) -> dict[str, Item]:
     return items
 
 
+def _number(values: list[Term]) -> float | None:
+    """The first value that reads as a finite number (validation reports the others)."""
+    for v in values:
+        try:
+            x = float(str(v))
+        except ValueError:
+            continue
+        if x == x and abs(x) != float("inf"):
+            return x
+    return None
+
+
 def _shares(r: _Reader) -> tuple[dict[str, object], ...]:
     rows = []
     for s in r.subjects_of_type("Share"):
@@ -277,7 +289,7 @@ def _shares(r: _Reader) -> tuple[dict[str, object], ...]:
         rows.append({
             "id": _id(s), "node": _id(node[0]) if node else "", "stage": _id(stage[0]).removeprefix("stage-")
             if stage else "", "country": _id(country[0]) if country else "",
-            "percent": float(pct[0]) if pct else None, "year": r.text(s, EKG + "referenceYear", None),
+            "percent": _number(pct), "year": r.text(s, EKG + "referenceYear", None),
             "grade": _grade(r, s), "sources": _urls(r, s), "note": r.text(s, EKG + "uncertaintyNote"),
         })
     return tuple(sorted(rows, key=lambda x: (str(x["node"]), str(x["stage"]), str(x["id"]))))

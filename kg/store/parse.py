@@ -53,6 +53,9 @@ def _syntax_message(path: Path, exc: SyntaxError) -> str:
     message = message if len(message) <= 200 else message[:197] + "..."
     line = _LINE.search(message)
     where = f"{path}:{line.group(1)}" if line else str(path)
+    with open(path, "rb") as fh:
+        if fh.read(3) == b"\xef\xbb\xbf":
+            message += " (the file starts with a byte-order mark: save it as UTF-8 without BOM)"
     return f"malformed Turtle in {where}: {message}"
 
 
@@ -74,6 +77,7 @@ def into_rdflib(graph: Graph, paths: Iterable[Path]) -> None:
     """Add the triples of `paths` to an rdflib graph, as the terms rdflib's own Turtle parser makes
     (a plain literal has no datatype; each distinct IRI becomes one URIRef object)."""
     import logging
+    import warnings
 
     term = _rdflib_converter()
     store, context = graph.store, graph
@@ -81,8 +85,11 @@ def into_rdflib(graph: Graph, paths: Iterable[Path]) -> None:
     level = quiet.level  # "2024-13-40"^^xsd:date; kg validate reports those in one line each
     quiet.setLevel(logging.CRITICAL)
     try:
-        for path in paths:
-            store.addN((term(q.subject), term(q.predicate), term(q.object), context) for q in read_triples(path))
+        with warnings.catch_warnings():  # and warns of odd booleans ("yes"^^xsd:boolean) the same way
+            warnings.simplefilter("ignore", UserWarning)
+            for path in paths:
+                store.addN((term(q.subject), term(q.predicate), term(q.object), context)
+                           for q in read_triples(path))
     finally:
         quiet.setLevel(level)
 
