@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer.core import TyperGroup
 
+from kg.cli.coerce import install as plain_coercion
 from kg.model.errors import KGError, UsageError
 
 if TYPE_CHECKING:
@@ -21,6 +22,16 @@ if TYPE_CHECKING:
 
 class _Group(TyperGroup):
     """Turns core errors into one line on stderr and the error's exit code, for every command."""
+
+    def parse_args(self, ctx, args):
+        plain_coercion(self.get_params(ctx))  # keeps pydantic out of a plain call (kg.cli.coerce)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx, args):
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if cmd is not None:
+            plain_coercion(cmd.get_params(ctx))
+        return name, cmd, rest
 
     def invoke(self, ctx):
         try:
