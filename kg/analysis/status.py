@@ -1,9 +1,13 @@
 """The status of an instrument or provision on a date, derived from its dated events (pure functions).
 
-Precedence on a date D (after publication): a repeal, expiry or incorporation/supersession that has
-happened wins; then an open suspension; then entry into force; else 'announced'. An instrument whose
-provisions differ is 'partly-suspended'. Past the date through which the status was verified, any
-scheduled change between that date and D makes the answer 'unverified' (the projection is kept).
+Precedence on a date D (after publication): a repeal, lifting, expiry or incorporation/supersession
+that has happened wins; then an open suspension; then entry into force; else 'announced'. An
+instrument whose provisions differ is 'partly-suspended'.
+
+Events in the data are authoritative: the status is checked through the later of the recorded
+`statusVerifiedThrough` date and the last recorded event of the resource (its own, its provisions'
+and, for a provision, its instrument's). Only a change the data merely schedules after that date
+(the end of a suspension) makes the answer 'unverified'; the projection is kept beside it.
 `kg/sparql/queries/status-on-date.rq` states the same rules in SPARQL, and a test checks they agree.
 """
 
@@ -17,10 +21,11 @@ from kg.model.snapshot import Event
 
 STATUSES = (
     "not-announced", "announced", "in-force", "partly-suspended", "suspended", "superseded", "repealed",
-    "expired", "unverified",
+    "lifted", "expired", "unverified",
 )
 ACTIVE = frozenset({"in-force", "partly-suspended"})
-_TERMINAL = {"Repeal": "repealed", "Expiry": "expired", "Incorporation": "superseded", "Supersession": "superseded"}
+_TERMINAL = {"Repeal": "repealed", "Lifting": "lifted", "Expiry": "expired", "Incorporation": "superseded",
+             "Supersession": "superseded"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +120,18 @@ def derive(
         return combine(raw_status(own_events, day), parts)
 
     status = at(on)
-    if verified_through is None or on <= verified_through:
-        return Status(status, verified_through=verified_through)
     every = [*own_events, *(e for ev in provisions.values() for e in ev)]
-    if any(verified_through < d <= on for d in change_dates(every)):
-        return Status("unverified", projected=status, verified_through=verified_through)
-    return Status(status, verified_through=verified_through)
+    checked = checked_through(every, verified_through)
+    if checked is None or on <= checked:
+        return Status(status, verified_through=checked)
+    if any(e.until is not None and checked <= e.until < on for e in every):
+        return Status("unverified", projected=status, verified_through=checked)
+    return Status(status, verified_through=checked)
+
+
+def checked_through(events: Iterable[Event], verified_through: date | None) -> date | None:
+    """The date through which a status is known: the recorded verification date or the last recorded
+    event, whichever is later (None when neither exists, and then nothing is ever unverified)."""
+    if verified_through is None:
+        return None
+    return max([verified_through, *(e.on for e in events)])

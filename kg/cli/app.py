@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from kg.model.errors import KGError, UsageError
+
+if TYPE_CHECKING:
+    from kg.api import Graph
 
 
 class _Group(TyperGroup):
@@ -42,15 +45,15 @@ ConfOpt = Annotated[str, typer.Option("--min-confidence", help="Weakest edge gra
 EndpointOpt = Annotated[str | None, typer.Option("--endpoint", help="Run against a SPARQL 1.1 endpoint URL.")]
 StoreOpt = Annotated[str, typer.Option("--store", help="Triple store for SPARQL: rdflib or oxigraph.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ignore the compiled cache.")]
+JurisdictionOpt = Annotated[list[str] | None, typer.Option(
+    "--jurisdiction", "-j", metavar="CODE",
+    help="Only measures of this jurisdiction: CN, US, NL, JP, EU, TW or a name (repeatable; default all).")]
 
 
 def _date(text: str | None, option: str = "--as-of") -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"invalid date for {option}: {text!r} (expected YYYY-MM-DD)") from None
+    from kg.api import parse_date
+
+    return parse_date(text, option)
 
 
 def _fmt(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
@@ -60,19 +63,14 @@ def _fmt(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
 
 
 def _grade(grade: str) -> str:
-    if grade.upper() not in ("A", "B", "C"):
-        raise UsageError(f"invalid --min-confidence {grade!r}; choose A, B or C")
-    return grade.upper()
+    from kg.api import parse_grade
+
+    return parse_grade(grade)
 
 
-def _snapshot(data: list[Path] | None, *, endpoint: str | None = None, store: str | None = None,
-              no_cache: bool = False):
-    from kg.store.cache import get_snapshot
+def _graph(data: list[Path] | None, *, endpoint: str | None = None, store: str | None = None,
+           no_cache: bool = False) -> Graph:
+    """The API object every command asks (packaged data + --data files, or an endpoint)."""
+    from kg.api import open as open_graph
 
-    return get_snapshot(tuple(data or ()), store=store, endpoint=endpoint, use_cache=not no_cache)
-
-
-def _node(snap, name: str, what: str = "node") -> str:
-    from kg.analysis.names import resolve
-
-    return resolve(snap, name, what=what)
+    return open_graph(tuple(data or ()), endpoint=endpoint, store=store, cache=not no_cache)

@@ -16,12 +16,11 @@ from kg.cli.app import (
     DataOpt,
     EndpointOpt,
     FormatOpt,
+    JurisdictionOpt,
     NoCacheOpt,
     _date,
     _fmt,
-    _grade,
-    _node,
-    _snapshot,
+    _graph,
     app,
 )
 
@@ -34,8 +33,7 @@ def info(data: DataOpt = None, fmt: FormatOpt = "table", endpoint: EndpointOpt =
     """Counts of triples, instruments, items, materials, products, sectors and dependency edges."""
     from kg.cli.render import emit
 
-    snap = _snapshot(data, endpoint=endpoint, store=store, no_cache=no_cache)
-    counts = dict(snap.counts)
+    counts = _graph(data, endpoint=endpoint, store=store, no_cache=no_cache).info()
     rows = [{"what": k, "count": v} for k, v in counts.items()]
     emit(counts, _fmt(fmt), rows=rows, columns=[("what", "what"), ("count", "count")], title="exportkg")
 
@@ -47,9 +45,10 @@ def validate(data: DataOpt = None, fmt: FormatOpt = "table") -> None:
     from kg.store.load import load_graph
     from kg.store.validate import validate_graph
 
+    _fmt(fmt)
     report = validate_graph(load_graph(tuple(data or ())))
     rows = [v.as_dict() for v in report.problems]
-    emit({"conforms": report.conforms, "violations": rows, "warnings": report.warning_count}, _fmt(fmt),
+    emit({"conforms": report.conforms, "violations": rows, "warnings": report.warning_count}, fmt,
          rows=rows, columns=[("severity", "severity"), ("check", "check"), ("focus", "focus"),
                              ("message", "message")], title="validation problems")
     note(report.summary())
@@ -63,13 +62,11 @@ def impact(name: str, data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsO
            max_hops: Annotated[int | None, typer.Option("--max-hops", help="Stop after this many hops.")] = None,
            endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
     """Everything downstream of a node: processed forms, components, products, sectors, firms, projects."""
-    from kg.analysis.impact import impact as run
     from kg.cli.render import emit
 
     _fmt(fmt)
-    snap = _snapshot(data, endpoint=endpoint, no_cache=no_cache)
-    result = run(snap, _node(snap, name), on=_date(as_of), min_confidence=_grade(min_confidence),
-                 max_hops=max_hops)
+    result = _graph(data, endpoint=endpoint, no_cache=no_cache).impact(
+        name, as_of=as_of, min_confidence=min_confidence, max_hops=max_hops)
     node = result["node"]
     controls = ", ".join(node["controls"]) or "none on this date"
     emit(result, fmt, rows=result["affected"], title=f"Downstream of {node['label']} "
@@ -84,13 +81,11 @@ def exposure(name: str, data: DataOpt = None, fmt: FormatOpt = "table", as_of: A
              max_hops: Annotated[int | None, typer.Option("--max-hops", help="Look this many hops up.")] = None,
              endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
     """Restricted inputs upstream of a product, sector, firm or project, with the controls on each."""
-    from kg.analysis.impact import exposure as run
     from kg.cli.render import emit
 
     _fmt(fmt)
-    snap = _snapshot(data, endpoint=endpoint, no_cache=no_cache)
-    result = run(snap, _node(snap, name), on=_date(as_of), min_confidence=_grade(min_confidence),
-                 max_hops=max_hops)
+    result = _graph(data, endpoint=endpoint, no_cache=no_cache).exposure(
+        name, as_of=as_of, min_confidence=min_confidence, max_hops=max_hops)
     emit(result, fmt, rows=result["restricted_inputs"],
          title=f"Restricted inputs of {result['node']['label']} on {result['as_of']}",
          columns=[("label", "input"), ("type", "type"), ("hops", "hops"), ("controls", "controls"),
@@ -105,13 +100,11 @@ def paths(source: str, target: str, data: DataOpt = None, fmt: FormatOpt = "tabl
           no_cache: NoCacheOpt = False) -> None:
     """Dependency paths from SOURCE to TARGET, each edge with its relation, grade and source; nodes
     controlled on the date are marked."""
-    from kg.analysis.impact import find_paths
     from kg.cli.render import emit, note
 
     _fmt(fmt)
-    snap = _snapshot(data, endpoint=endpoint, no_cache=no_cache)
-    result = find_paths(snap, _node(snap, source), _node(snap, target), max_hops=max_hops,
-                        max_paths=max_paths, min_confidence=_grade(min_confidence), on=_date(as_of))
+    result = _graph(data, endpoint=endpoint, no_cache=no_cache).paths(
+        source, target, max_hops=max_hops, max_paths=max_paths, min_confidence=min_confidence, as_of=as_of)
     rows = [{"n": i + 1, "path": _describe_path(p), "sources": p["edge_sources"],
              "restricted": [f"{n}: {', '.join(c)}" for n, c in p["restricted"].items()]}
             for i, p in enumerate(result["paths"])]
@@ -138,18 +131,17 @@ def controls(data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt = No
              status: Annotated[str | None, typer.Option("--status", help="Only this status on the date.")] = None,
              destination: Annotated[str | None, typer.Option(
                  "--destination", help="Country, e.g. 'United States'.")] = None,
-             endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
+             jurisdiction: JurisdictionOpt = None, endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
     """Control instruments with their status on a date, filtered by node, status and destination."""
-    from kg.analysis.controls import list_controls
     from kg.cli.render import emit
 
     _fmt(fmt)
     on = _date(as_of)
-    snap = _snapshot(data, endpoint=endpoint, no_cache=no_cache)
-    node = _node(snap, covers) if covers else None
-    rows = list_controls(snap, on, covers=node, status=status, destination=destination)
+    rows = _graph(data, endpoint=endpoint, no_cache=no_cache).controls(
+        as_of=on, covers=covers, status=status, destination=destination, jurisdiction=jurisdiction)
     emit(rows, fmt, title=f"Controls on {on.isoformat()}",
-         columns=[("id", "id"), ("instrument", "number"), ("announced", "announced"), ("effective", "effective"),
+         columns=[("id", "id"), ("jurisdiction", "jur."), ("instrument", "number"), ("announced", "announced"),
+                  ("effective", "effective"),
                   ("status", "status"), ("projected_status", "projected"), ("destinations", "destinations"),
                   ("items", "items")])
 
@@ -158,12 +150,10 @@ def controls(data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt = No
 def control(instrument: str, data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt = None,
             no_cache: NoCacheOpt = False) -> None:
     """One instrument in full: items with codes, status history, related instruments, sources."""
-    from kg.analysis.controls import control_detail, resolve_instrument
     from kg.cli.render import emit
 
     _fmt(fmt)
-    snap = _snapshot(data, no_cache=no_cache)
-    detail = control_detail(snap, resolve_instrument(snap, instrument), _date(as_of))
+    detail = _graph(data, no_cache=no_cache).control(instrument, as_of=as_of)
     if fmt != "table":
         emit(detail, fmt, rows=detail["item_details"],
              columns=[("id", "id"), ("label", "label"), ("customs_codes", "customs codes"),
@@ -181,51 +171,42 @@ def timeline(data: DataOpt = None, fmt: FormatOpt = "table",
              start: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
              end: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
              html: Annotated[Path | None, typer.Option("--html", help="Write an HTML timeline to this file.")] = None,
-             as_of: AsOfOpt = None, no_cache: NoCacheOpt = False) -> None:
+             as_of: AsOfOpt = None, jurisdiction: JurisdictionOpt = None, no_cache: NoCacheOpt = False) -> None:
     """All status events in date order (optionally for one material and a date range)."""
-    from kg.analysis.controls import timeline as run
     from kg.cli.render import emit, note
 
     _fmt(fmt)
-    snap = _snapshot(data, no_cache=no_cache)
-    node = _node(snap, material) if material else None
-    rows = run(snap, node=node, start=_date(start, "--from") if start else None,
-               end=_date(end, "--to") if end else None)
+    graph = _graph(data, no_cache=no_cache)
     if html is not None:
-        from kg.views import write_timeline
-
-        write_timeline(snap, html, node=node, on=_date(as_of))
+        graph.timeline_view(html, covers=material, as_of=as_of)
         note(f"wrote {html}")
         return
-    emit(rows, fmt, title="Timeline", columns=[("date", "date"), ("instrument", "instrument"),
+    rows = graph.timeline(covers=material, start=start, end=end, jurisdiction=jurisdiction)
+    emit(rows, fmt, title="Timeline", columns=[("date", "date"), ("jurisdiction", "jur."), ("instrument", "instrument"),
                                                 ("event", "event"), ("until", "until"), ("label", "what")])
 
 
 @app.command()
 def changes(start: str, end: str, data: DataOpt = None, fmt: FormatOpt = "table",
-            no_cache: NoCacheOpt = False) -> None:
+            jurisdiction: JurisdictionOpt = None, no_cache: NoCacheOpt = False) -> None:
     """What changed between two dates: new controls, suspensions, lapses."""
-    from kg.analysis.controls import changes as run
     from kg.cli.render import emit
 
     _fmt(fmt)
-    snap = _snapshot(data, no_cache=no_cache)
-    rows = run(snap, _date(start, "FROM"), _date(end, "TO"))
+    rows = _graph(data, no_cache=no_cache).changes(start, end, jurisdiction=jurisdiction)
     emit(rows, fmt, title=f"Status changes {start} → {end}",
-         columns=[("id", "id"), ("from", "from"), ("to", "to"), ("projected", "projected"), ("dates", "dates")])
+         columns=[("id", "id"), ("jurisdiction", "jur."), ("from", "from"), ("to", "to"), ("projected", "projected"),
+                  ("dates", "dates")])
 
 
 @app.command("what-if")
 def what_if(names: list[str], data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt = None,
             min_confidence: ConfOpt = "C", no_cache: NoCacheOpt = False) -> None:
     """Treat NAMES as newly restricted: which products, sectors, firms, projects become exposed."""
-    from kg.analysis.impact import what_if as run
     from kg.cli.render import emit
 
     _fmt(fmt)
-    snap = _snapshot(data, no_cache=no_cache)
-    ids = [_node(snap, n) for n in names]
-    result = run(snap, ids, on=_date(as_of), min_confidence=_grade(min_confidence))
+    result = _graph(data, no_cache=no_cache).what_if(names, as_of=as_of, min_confidence=min_confidence)
     emit(result, fmt, rows=result["newly_exposed"], title="Newly exposed",
          columns=[("label", "node"), ("type", "type"), ("hops", "hops"), ("via", "via")])
 
@@ -235,12 +216,10 @@ def chokepoints(data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt =
                 min_confidence: ConfOpt = "C", top: Annotated[int, typer.Option("--top", min=1)] = 15,
                 no_cache: NoCacheOpt = False) -> None:
     """Nodes most restricted-input paths pass through, and single restricted chokepoints per product."""
-    from kg.analysis.chokepoints import chokepoints as run
     from kg.cli.render import emit
 
     _fmt(fmt)
-    snap = _snapshot(data, no_cache=no_cache)
-    result = run(snap, on=_date(as_of), min_confidence=_grade(min_confidence), top=top)
+    result = _graph(data, no_cache=no_cache).chokepoints(as_of=as_of, min_confidence=min_confidence, top=top)
     emit(result, fmt, rows=result["through"], title="Nodes carrying the most restricted-input paths",
          columns=[("label", "node"), ("type", "type"), ("paths", "paths through"), ("restricted", "restricted")])
     if fmt == "table":

@@ -5,13 +5,12 @@ pyvis and networkx are imported inside the command (through kg.views.graph), so 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kg.cli.app import AsOfOpt, ConfOpt, DataOpt, NoCacheOpt, _date, _grade, _node, _snapshot, app
+from kg.cli.app import AsOfOpt, ConfOpt, DataOpt, NoCacheOpt, _graph, app
 from kg.model.errors import UsageError
 
 _KINDS = "NAME, --impact NAME, --exposure NAME, --path FROM TO or --all"
@@ -43,31 +42,23 @@ def view(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Write an interactive, offline HTML graph: a neighbourhood, an impact, an exposure, paths or all."""
-    import kg.views as views
     from kg.cli.render import note
 
-    kinds = {"NAME": name, "--impact": impact, "--exposure": exposure, "--path": path, "--all": whole}
+    kinds = {"neighbourhood": name, "impact": impact, "exposure": exposure, "path": path, "all": whole}
+    flags = {"neighbourhood": "NAME", "impact": "--impact", "exposure": "--exposure", "path": "--path",
+             "all": "--all"}
     chosen = [k for k, v in kinds.items() if v]
     if len(chosen) != 1:
-        raise UsageError(f"give exactly one of {_KINDS}" + (f" (got {', '.join(chosen)})" if chosen else ""))
+        given = ", ".join(flags[k] for k in chosen)
+        raise UsageError(f"give exactly one of {_KINDS}" + (f" (got {given})" if chosen else ""))
     if out is None:
         raise UsageError("give the file to write with --out FILE.html")
-    views.check_out_path(out)
-    on, grade = _date(as_of), _grade(min_confidence)
-    snap = _snapshot(data, no_cache=no_cache)
-    build: dict[str, Callable[[], views.Selection]] = {
-        "NAME": lambda: views.neighbourhood(snap, _node(snap, str(name)), depth=depth, direction=direction,
-                                            min_confidence=grade),
-        "--impact": lambda: views.impact_view(snap, _node(snap, str(impact)), on=on, min_confidence=grade,
-                                              max_hops=max_hops),
-        "--exposure": lambda: views.exposure_view(snap, _node(snap, str(exposure)), on=on,
-                                                  min_confidence=grade, max_hops=max_hops),
-        "--path": lambda: views.path_view(snap, _node(snap, path[0]), _node(snap, path[1]),  # type: ignore[index]
-                                          max_hops=max_hops or 8, max_paths=max_paths, min_confidence=grade),
-        "--all": lambda: views.all_view(snap, min_confidence=grade),
-    }
-    report = views.write_view(snap, build[chosen[0]](), out, on=on, max_nodes=max_nodes, layout=layout,
-                              instruments=instruments)
+    kind = chosen[0]
+    first: str | None = path[0] if path else (None if kind == "all" else str(kinds[kind]))
+    report = _graph(data, no_cache=no_cache).view(
+        first, out=out, kind=kind, target=path[1] if path else None, as_of=as_of,
+        min_confidence=min_confidence, depth=depth, direction=direction, max_hops=max_hops,
+        max_paths=max_paths, max_nodes=max_nodes, layout=layout, instruments=instruments)
     for line in report.notes:
         note(f"note: {line}")
     note(f"wrote {report.path}: {report.nodes} nodes, {report.edges} edges, {report.size / 1024:.0f} KB")
