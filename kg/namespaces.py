@@ -33,6 +33,7 @@ CLASSES = frozenset({
     "DependencyNode", "SupplyChainNode", "Material", "ProcessedForm", "Component", "Product", "Sector",
     "Technology", "Equipment", "Firm", "JointVenture", "Project", "TechnologyLicence", "Quantity",
     "Share", "SupplyStage", "SourceDocument", "Assertion", "DependencyStatement",
+    "MaterialFamily", "FormKind", "UseShare", "Lifting", "Jurisdiction", "CountryGroup", "ResponseStatement",
 })
 
 PROPERTIES = frozenset({
@@ -48,6 +49,8 @@ PROPERTIES = frozenset({
     "statusDate", "city", "capacity", "licensor", "licensee", "licensedTechnology", "forProject",
     "agreementDate", "symbol", "isoCode", "ofNode", "stage", "ofCountry", "percent", "referenceYear",
     "confidence", "unconfirmed", "uncertaintyNote", "rationale", "rank", "citesOfficialUrl",
+    "jurisdiction", "respondsTo", "answeredBy", "groupMember", "memberOfGroup", "lastSearched", "eccn",
+    "euDualUseCode", "japanListItem", "inFamily", "familyMember", "formKind", "forUse",
 })
 
 EKG_TERMS = CLASSES | PROPERTIES
@@ -60,7 +63,7 @@ NODE_TYPES = (
 
 STATUS_EVENT_TYPES = (
     "Publication", "EntryIntoForce", "Suspension", "SuspensionEnd", "Amendment", "Incorporation",
-    "Supersession", "Repeal", "Expiry", "Milestone",
+    "Supersession", "Repeal", "Lifting", "Expiry", "Milestone",
 )
 
 INSTRUMENT_TYPES = (
