@@ -42,7 +42,8 @@ CHAINS = [
 
 
 def _reached(snapshot, name: str, grade: str = "C") -> dict[str, dict]:
-    return {row["id"]: row for row in impact(snapshot, resolve(snapshot, name), on=ON, min_confidence=grade)["affected"]}
+    answer = impact(snapshot, resolve(snapshot, name), on=ON, min_confidence=grade)
+    return {row["id"]: row for row in answer["affected"]}
 
 
 @pytest.mark.parametrize("name", CONTROLLED + UMBRELLAS)
