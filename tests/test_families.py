@@ -136,3 +136,14 @@ def test_validation_warns_on_dead_ends_and_orphans() -> None:
         query = (checks_dir() / f"{name}-violation.rq").read_text(encoding="utf-8")
         found[name] = {row["focus"].value.rsplit("/", 1)[1] for row in store.query(query)}
     assert found == {"warn-dead-end": {"x-lonely"}, "warn-orphan-form": {"x-stray"}}, found
+
+
+def test_timeline_has_a_lane_per_jurisdiction_and_response_arrows(family_snapshot, tmp_path: Path) -> None:
+    import kg.views as views
+
+    out = tmp_path / "timeline.html"
+    views.write_timeline(family_snapshot, out, on=ON)
+    page = out.read_text(encoding="utf-8")
+    lanes = page.count('class="lane"')
+    assert lanes == 2 and "Testland (TL)" in page and "Utopia (UL)" in page, lanes
+    assert page.count('class="response"') == 1 and "U-1 answers Test 2024 No. 1" in page
