@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.errors import UnknownNameError
-from kg.names import resolve
+from kg.analysis.names import resolve
+from kg.model.errors import UnknownNameError
 
 
 @pytest.mark.parametrize("name", ["xenonite", "XENONITE", "Xn", "氙石", "x-metal", "8112999999", "1C999.a"])
