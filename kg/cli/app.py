@@ -45,6 +45,9 @@ ConfOpt = Annotated[str, typer.Option("--min-confidence", help="Weakest edge gra
 EndpointOpt = Annotated[str | None, typer.Option("--endpoint", help="Run against a SPARQL 1.1 endpoint URL.")]
 StoreOpt = Annotated[str, typer.Option("--store", help="Triple store for SPARQL: rdflib or oxigraph.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ignore the compiled cache.")]
+JurisdictionOpt = Annotated[list[str] | None, typer.Option(
+    "--jurisdiction", "-j", metavar="CODE",
+    help="Only measures of this jurisdiction: CN, US, NL, JP, EU, TW or a name (repeatable; default all).")]
 
 
 def _date(text: str | None, option: str = "--as-of") -> date:
