@@ -143,7 +143,8 @@ def what_if(snapshot: Snapshot, names: list[str], *, on: date, min_confidence: s
     """Products, sectors, firms and projects newly exposed if `names` (families: all their members)
     were restricted on `on`. Nothing new when everything downstream is already exposed: `note` says so."""
     keep = grade_filter(min_confidence)
-    before = {r.node for r in downstream(snapshot.graph, list(restricted(snapshot, on)), keep=keep)}
+    controlled = list(restricted(snapshot, on))
+    before = {*controlled, *(r.node for r in downstream(snapshot.graph, controlled, keep=keep))}
     newly: dict[str, dict[str, object]] = {}
     reached_any = 0
     for name in names:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.families import family_of
 from kg.model.errors import AmbiguousNameError, UnknownNameError
-from kg.model.keys import normalise, singular
+from kg.model.keys import HIDDEN, normalise, singular
 from kg.model.namespaces import EKGR
 
 if TYPE_CHECKING:
@@ -74,7 +74,9 @@ def resolve(
     if not found:
         raise UnknownNameError(name, suggestions(snapshot, name), what)
     best = min(found.values())
-    hits = _prefer_families(snapshot, sorted(h for h, s in found.items() if s == best))
+    if any(s == HIDDEN for s in found.values()):  # a curated everyday word: its candidates stand together
+        best = max(best, HIDDEN)
+    hits = _prefer_families(snapshot, sorted(h for h, s in found.items() if s <= best))
     if len(hits) > 1:
         raise AmbiguousNameError(name, [describe(snapshot, h) for h in hits])
     return hits[0]

@@ -2,10 +2,12 @@
 reaches.
 
 Use shares are recorded per source table (one source, one reference year, one scope: the world or
-one country's consumption), conflicting tables side by side. One table is the answer's basis: the
-world before one country, then the better grade, the later year, the larger coverage; the others
-are shown as alternatives beside each use. `covered_percent` adds the basis's shares of the uses the
-dependency graph reaches from the material (from any member, for a family).
+one country's consumption), conflicting tables side by side. One table is the answer's basis: among
+the tables with A or B evidence (C tables only when there is no other), the one that places the
+largest share of consumption on uses the graph reaches, then the world before one country, then the
+later year; the others are shown as alternatives beside each use and listed under `other_tables`.
+`covered_percent` adds the basis's shares of the uses the dependency graph reaches from the material
+(from any member, for a family).
 """
 
 from __future__ import annotations
@@ -36,13 +38,17 @@ class Basis:
         return min((u.grade or "C" for u in self.shares), key=lambda g: GRADE_RANK.get(g, 3))
 
 
-def _tables(shares: list[UseShare]) -> list[Basis]:
+def _tables(shares: list[UseShare], reached: set[str]) -> list[Basis]:
     grouped: dict[Table, list[UseShare]] = defaultdict(list)
     for u in shares:
         grouped[(u.node, u.sources, u.year, u.country)].append(u)
     tables = [Basis(k, tuple(v)) for k, v in grouped.items()]
-    return sorted(tables, key=lambda t: (t.key[3] != "", GRADE_RANK.get(t.grade, 3), -int(t.key[2] or 0),
-                                         -t.total, t.key))
+
+    def rank(t: Basis) -> tuple[object, ...]:
+        placed = sum(u.percent or 0.0 for u in t.shares if u.use in reached)
+        return (t.grade == "C", -placed, t.key[3] != "", -int(t.key[2] or 0), t.key)
+
+    return sorted(tables, key=rank)
 
 
 def _scope_shares(snapshot: Snapshot, node_id: str) -> tuple[list[UseShare], str]:
@@ -84,9 +90,9 @@ def _figure(snapshot: Snapshot, u: UseShare) -> dict[str, object]:
 def uses(snapshot: Snapshot, node_id: str, *, min_confidence: str = "C") -> dict[str, object]:
     """The end uses of a material or family with their shares of consumption (see the module text)."""
     shares, note = _scope_shares(snapshot, node_id)
-    reached = {r.node: r for r in downstream(snapshot.graph, members(snapshot, node_id),
-                                             keep=grade_filter(min_confidence))}
-    tables = _tables(shares)
+    group = members(snapshot, node_id)
+    reached = {r.node: r for r in downstream(snapshot.graph, group, keep=grade_filter(min_confidence))}
+    tables = _tables(shares, {*reached, *group})
     basis = tables[0] if tables else None
     rows, unallocated = [], []
     for u in sorted(basis.shares if basis else (), key=lambda u: (-(u.percent or -1), u.id)):
@@ -95,8 +101,8 @@ def uses(snapshot: Snapshot, node_id: str, *, min_confidence: str = "C") -> dict
             continue
         hit = reached.get(u.use)
         others = [_figure(snapshot, o) for t in tables[1:] for o in t.shares if o.use == u.use]
-        rows.append({**_ref(snapshot, u.use), **_figure(snapshot, u), "reached": hit is not None or u.use in
-                     members(snapshot, node_id), "hops": hit.hops if hit else None,
+        rows.append({**_ref(snapshot, u.use), **_figure(snapshot, u), "reached": hit is not None or u.use in group,
+                     "hops": hit.hops if hit else None,
                      "path": _path(snapshot, hit.edges) if hit else [],
                      "alternatives": others})
     covered = round(sum(r["share_percent"] or 0.0 for r in rows if r["reached"]), 1)  # type: ignore[misc]

@@ -125,6 +125,7 @@ def _resource(r: Reader, s: Term, type_: str) -> Resource:
         end_uses=_labels(r, r.objects(s, EKG + "endUse")),
         verified_through=r.day(s, EKG + "statusVerifiedThrough"),
         sources=urls(r, s), provisions=tuple(sorted(intern_id(p) for p in r.objects(s, EKG + "hasProvision"))),
+        jurisdiction=_first_id(r, s, "jurisdiction"), last_searched=r.day(s, EKG + "lastSearched"),
         relations=relations, official_url=r.text(s, EKG + "officialUrl", None),
         comment=r.text(s, RDFS + "comment"), unconfirmed=r.flag(s, EKG + "unconfirmed"),
         note=r.text(s, EKG + "uncertaintyNote"),
