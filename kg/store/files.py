@@ -23,7 +23,7 @@ from kg.model.errors import DataError
 from kg.model.resources import source_files
 from kg.model.version import __version__
 
-FORMAT = 4  # bump when the cache layout changes shape
+FORMAT = 5  # bump when the cache layout changes shape
 _PKG = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("model", "store")  # the code a compiled snapshot depends on (store imports only model)
 RACY = 2.0  # seconds: a file changed this recently is hashed again next time (timestamps are coarse)
