@@ -2,23 +2,24 @@
 
 The cache key hashes the package version, the code that compiles snapshots and the bytes of every
 ontology, data and `--data` file. Files live in a folder private to the user (0700; KG_CACHE_DIR
-overrides it), are written atomically (temp file + rename, so concurrent writers are safe) and carry
-a digest of their content. A file that is not owned by the user, is writable by others, or fails its
-digest is never unpickled but rebuilt, with a note; a stale one is never looked at (its key differs).
-Nothing here imports rdflib unless the cache misses.
+overrides it) and are written atomically (temp file + rename, so concurrent writers are safe). The
+format (kg.store.snapfile) holds no pickle: reading a file can only fail, never run code. A file that
+is not owned by the user, is writable by others or fails a checksum is not read but rebuilt, with a
+note; a stale one is never looked at (its key differs). Nothing here imports rdflib unless the
+cache misses.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import io
 import logging
-import pickle
+import struct
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.model.resources import source_files
-from kg.store.files import cache_dir, private_dir, private_file, remove_orphans, source_hash, write_atomic
+from kg.store.files import cache_dir, open_private, private_dir, remove_orphans, source_hash, write_atomic
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -26,11 +27,7 @@ if TYPE_CHECKING:
     from kg.model.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
-MAGIC = b"exportkg-snapshot\n"
-DIGEST = 32
-
-
-SUFFIX = ".pickle"
+SUFFIX = ".snap"
 
 
 def cache_path(extra: tuple[Path, ...] = ()) -> Path:
@@ -39,41 +36,32 @@ def cache_path(extra: tuple[Path, ...] = ()) -> Path:
 
 
 def read_cached(path: Path) -> Snapshot | None:
-    """The snapshot cached in `path`, or None when it is missing, unsafe (with a note) or unreadable."""
-    import gc
+    """The snapshot cached in `path`, or None when it is missing, unsafe or damaged (with a note)."""
+    from kg.store.columns import FormatError
+    from kg.store.snapfile import read_snapshot
 
     try:
-        raw = private_file(path)
+        fh = open_private(path)
     except PermissionError as exc:
         log.warning("note: ignoring the cached snapshot (%s); rebuilding it", exc)
         return None
-    except OSError:
+    if fh is None:
         return None
-    if raw is None:
-        return None
-    head, digest, body = raw[:len(MAGIC)], raw[len(MAGIC):len(MAGIC) + DIGEST], raw[len(MAGIC) + DIGEST:]
-    if head != MAGIC or hashlib.blake2b(body, digest_size=DIGEST).digest() != digest:
-        log.warning("note: the cached snapshot %s fails its integrity check; rebuilding it", path)
-        return None
-    gc.disable()  # unpickling makes ~1M objects at 1M triples; collections mid-way would rescan them all
-    try:
-        snap = pickle.loads(body)
-    except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
-        return None
-    finally:
-        gc.enable()
-    from kg.model.snapshot import Snapshot
-
-    if not isinstance(snap, Snapshot):
-        return None
-    gc.freeze()  # it lives as long as the process: keep it out of every later collection
-    return snap
+    with fh:
+        try:
+            return read_snapshot(fh.fileno())
+        except (FormatError, ValueError, KeyError, TypeError, IndexError, struct.error) as exc:
+            log.warning("note: the cached snapshot %s is damaged (%s); rebuilding it", path, exc)
+            return None
 
 
 def _write(path: Path, snap: Snapshot) -> None:
-    body = pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL)
+    from kg.store.snapfile import write_snapshot
+
+    buffer = io.BytesIO()
+    write_snapshot(buffer, snap)
     with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
-        write_atomic(path, MAGIC + hashlib.blake2b(body, digest_size=DIGEST).digest() + body)
+        write_atomic(path, buffer.getvalue())
 
 
 def build_snapshot(graph: Graph) -> Snapshot:
@@ -131,7 +119,7 @@ def _prune(keep: Path, limit: int = 8) -> None:
     left behind."""
     remove_orphans(keep.parent)
     try:
-        files = sorted(keep.parent.glob(f"snapshot-*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        files = sorted(keep.parent.glob("snapshot-*"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in files[limit:]:
             if old != keep:
                 old.unlink(missing_ok=True)

@@ -3,7 +3,7 @@
 `source_hash` identifies a set of Turtle sources and the code that compiles them, so that compiled
 snapshots and persisted stores are reused only for exactly those. `write_atomic` is how every output
 of the package is written: readers see the old file or the whole new one, and a writer killed midway
-leaves a temporary file that the next write beside it removes. `private_file` opens a cache file only
+leaves a temporary file that the next write beside it removes. `open_private` opens a cache file only
 if this user owns it and no one else can write it or its folder.
 """
 
@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.model.errors import DataError
 from kg.model.resources import source_files
@@ -56,17 +57,18 @@ def private_dir(folder: Path, *, tighten: bool = True) -> str | None:
     return None
 
 
-def private_file(path: Path) -> bytes | None:
-    """The bytes of `path` if it is a regular file (not a symlink) owned by this user and writable by
-    no one else, in a folder with the same properties; None if it is missing. Raises PermissionError
-    naming the reason when the file exists but fails these checks."""
+def open_private(path: Path) -> BinaryIO | None:
+    """`path` opened for reading if it is a regular file (not a symlink) owned by this user and
+    writable by no one else, in a folder with the same properties; None if it is missing. Raises
+    PermissionError naming the reason when the file exists but fails these checks."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise PermissionError(f"{path}: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as fh:
+    fh = os.fdopen(fd, "rb")
+    try:
         st, folder = os.fstat(fd), path.parent.stat()
         for what, s in (("file", st), ("folder", folder)):
             if s.st_uid != os.getuid():
@@ -75,6 +77,18 @@ def private_file(path: Path) -> bytes | None:
                 raise PermissionError(f"{path}: the {what} is writable by other users")
         if not stat.S_ISREG(st.st_mode):
             raise PermissionError(f"{path}: not a regular file")
+    except BaseException:
+        fh.close()
+        raise
+    return fh
+
+
+def private_file(path: Path) -> bytes | None:
+    """The bytes of `path`, on the conditions of `open_private`."""
+    fh = open_private(path)
+    if fh is None:
+        return None
+    with fh:
         return fh.read()
 
 

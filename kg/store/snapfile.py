@@ -1,0 +1,266 @@
+"""A Snapshot on disk: the big tables as memory-mapped columns read lazily, the small ones as JSON.
+
+`nodes`, `graph` and `names` grow with the data (1M triples: 39k nodes, 98k edges); they are stored
+as columns (kg.store.columns) and read through Mappings that build a Node, an Edge tuple or a name
+entry only when asked, so a small answer touches a small part of the file. Every other Snapshot
+field (resources, events, items, counts, families, ...) is small: it is stored as tagged JSON that
+names the model class of each record, so a new small table needs no change here. No pickle anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import fields, is_dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+import kg.model.snapshot as model
+from kg.model.snapshot import DepGraph, Edge, Node, Snapshot
+from kg.store.columns import NONE, Heap, Sections, Strings, encode_rows, row_reader, write_file
+
+BIG = ("nodes", "graph", "names")
+ENDS = ("source", "target")  # the first two fields of an Edge: stored as vertex numbers
+# Read when a row is built; the other fields (names, comments, provenance) when first looked at.
+NODE_EAGER = ("id", "label", "type")
+EDGE_EAGER = ("relation", "grade")
+
+
+# --- small tables: self-describing JSON ----------------------------------------------------------
+# Every JSON object in the file is tagged: {"@": class name, "f": [field values]} for a dataclass of
+# kg.model.snapshot, {"@map": [[key, value], ...]} for a mapping, {"@date": "YYYY-MM-DD"} for a date.
+# Sequences come back as tuples (a snapshot holds no lists). No type hints are evaluated on reading.
+
+CLASSES = {name: cls for name, cls in vars(model).items() if isinstance(cls, type) and is_dataclass(cls)}
+
+
+def to_json(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {"@": type(value).__name__, "f": [to_json(getattr(value, f.name)) for f in fields(value)]}
+    if isinstance(value, Mapping):
+        return {"@map": [[k, to_json(v)] for k, v in value.items()]}
+    if isinstance(value, tuple | list):
+        return [to_json(v) for v in value]
+    if isinstance(value, date):
+        return {"@date": value.isoformat()}
+    return value
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _tagged(obj: dict[str, Any]) -> Any:
+    if "@" in obj:
+        cls = CLASSES.get(obj["@"])
+        if cls is None:
+            raise ValueError(f"unknown class {obj['@']!r}")
+        return cls(*map(_tuples, obj["f"]))
+    if "@map" in obj:
+        return {k: _tuples(v) for k, v in obj["@map"]}
+    if "@date" in obj:
+        return date.fromisoformat(obj["@date"])
+    raise ValueError(f"untagged object with keys {sorted(obj)[:3]}")
+
+
+def from_json(text: bytes) -> Any:
+    return _tuples(json.loads(text, object_hook=_tagged))
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def write_snapshot(out: BinaryIO, snap: Snapshot) -> None:
+    strings = Strings()
+    sections: dict[str, bytes | array] = {}
+    ids = sorted(snap.nodes)
+    sections |= encode_rows("nodes", Node, [snap.nodes[i] for i in ids], strings)
+    sections |= _graph_sections(snap.graph, strings)
+    sections |= _names_sections(snap.names, strings)
+    small = {f.name: getattr(snap, f.name) for f in fields(Snapshot) if f.name not in BIG}
+    sections["small"] = json.dumps(to_json(small), ensure_ascii=False).encode()
+    for table, keys in (("nodes", ids), ("graph.vertices", sorted(snap.graph.node_ids()))):
+        by_string = array("I", [NONE]) * len(strings.ids)
+        for row, key in enumerate(keys):
+            by_string[strings.ids[key]] = row
+        sections[f"{table}.by_string"] = by_string
+    sections |= strings.sections()
+    write_file(out, sections, {"nodes": len(ids), "edges": sum(len(v) for v in snap.graph.succ.values())})
+
+
+def _graph_sections(graph: DepGraph, strings: Strings) -> dict[str, bytes | array]:
+    vertices = sorted(graph.node_ids())
+    index = {v: i for i, v in enumerate(vertices)}
+    edges = [e for v in vertices for e in graph.out_edges(v)]
+    succ = array("I", [0])
+    for v in vertices:
+        succ.append(succ[-1] + len(graph.out_edges(v)))
+    order = sorted(range(len(edges)), key=lambda i: index[edges[i].target])
+    pred = array("I", [0] * (len(vertices) + 1))
+    for e in edges:
+        pred[index[e.target] + 1] += 1
+    for i in range(len(vertices)):
+        pred[i + 1] += pred[i]
+    return {
+        "graph.vertices": array("I", [strings.id(v) for v in vertices]), "graph.succ": succ,
+        "graph.pred": pred, "graph.pred.edges": array("I", order),
+        "edges.source": array("I", [index[e.source] for e in edges]),
+        "edges.target": array("I", [index[e.target] for e in edges]),
+        **encode_rows("edges", Edge, edges, strings, skip=ENDS),
+    }
+
+
+def _names_sections(names: Mapping[str, tuple[tuple[str, int], ...]], strings: Strings) -> dict[str, bytes | array]:
+    keys = sorted(names)
+    offsets, ids, strengths = array("I", [0]), array("I"), array("q")
+    for k in keys:
+        for node_id, strength in names[k]:
+            ids.append(strings.id(node_id))
+            strengths.append(strength)
+        offsets.append(len(ids))
+    return {"names.key": array("I", [strings.id(k) for k in keys]), "names.offsets": offsets,
+            "names.ids": ids, "names.strengths": strengths}
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+class _Index:
+    """The row of a string in a table sorted by it: found through the string's number when the string
+    was read from the file before (the usual case: ids come from edges), else by binary search."""
+
+    def __init__(self, column: memoryview, heap: Heap, by_string: memoryview | None = None) -> None:
+        self.column, self.heap, self.by_string = column, heap, by_string
+        self.memo: dict[str, int | None] = {}
+
+    def find(self, text: str) -> int | None:
+        if self.by_string is not None:
+            sid = self.heap.ids.get(text)
+            if sid is not None:
+                row = self.by_string[sid]
+                return None if row == NONE else row
+        found = self.memo.get(text, -1)
+        if found != -1:
+            return found
+        column, read = self.column, self.heap.text
+        lo, hi = 0, len(column)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if (read(column[mid]) or "") < text:
+                lo = mid + 1
+            else:
+                hi = mid
+        found = self.memo[text] = lo if lo < len(column) and read(column[lo]) == text else None
+        return found
+
+    def __len__(self) -> int:
+        return len(self.column)
+
+    def __iter__(self) -> Iterator[str]:
+        read = self.heap.text
+        return (read(i) or "" for i in self.column)
+
+
+class LazyRows(Mapping[str, Any]):
+    """id -> row object, for rows sorted by id; each row is built once, when first asked for."""
+
+    def __init__(self, keys: _Index, build: Callable[[int], Any]) -> None:
+        self._keys, self.build = keys, build
+        self.built: dict[str, Any] = {}
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = self.built.get(key, self)
+        if found is self:
+            i = self._keys.find(key) if isinstance(key, str) else None
+            if i is None:
+                return default
+            found = self.built[key] = self.build(i)
+        return found
+
+    def __getitem__(self, key: str) -> Any:
+        found = self.get(key, self)
+        if found is self:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.built or (isinstance(key, str) and self._keys.find(key) is not None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class LazyAdjacency(Mapping[str, tuple[Edge, ...]]):
+    """vertex id -> its out-edges (or in-edges), for vertices that have any; an Edge is built once."""
+
+    def __init__(self, vertices: _Index, offsets: memoryview, rows: Callable[[int], Any],
+                 edge: Callable[[int], Edge]) -> None:
+        self.vertices, self.offsets, self.rows, self.edge = vertices, offsets, rows, edge
+        self.built: dict[str, tuple[Edge, ...]] = {}
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = self.built.get(key)
+        if found is None:
+            v = self.vertices.find(key) if isinstance(key, str) else None
+            if v is None or self.offsets[v] == self.offsets[v + 1]:
+                return default
+            found = self.built[key] = tuple(map(self.edge, self.rows(v)))
+        return found
+
+    def __getitem__(self, key: str) -> tuple[Edge, ...]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        offsets = self.offsets
+        return (k for v, k in enumerate(self.vertices) if offsets[v] != offsets[v + 1])
+
+    def __len__(self) -> int:
+        offsets = self.offsets
+        return sum(1 for v in range(len(self.vertices)) if offsets[v] != offsets[v + 1])
+
+
+def _graph(sections: Sections, heap: Heap) -> DepGraph:
+    vertex_col = sections.raw("graph.vertices")
+    vertices = _Index(vertex_col, heap, sections.raw("graph.vertices.by_string"))
+    source, target = sections.raw("edges.source"), sections.raw("edges.target")
+    build, text = row_reader(sections, heap, "edges", Edge, skip=ENDS, eager=EDGE_EAGER), heap.text
+    built: dict[int, Edge] = {}
+
+    def edge(row: int) -> Edge:
+        found = built.get(row)
+        if found is None:
+            found = built[row] = build(row, text(vertex_col[source[row]]), text(vertex_col[target[row]]))
+        return found
+
+    succ, pred, pred_rows = sections.raw("graph.succ"), sections.raw("graph.pred"), sections.raw("graph.pred.edges")
+    return DepGraph(succ=LazyAdjacency(vertices, succ, lambda v: range(succ[v], succ[v + 1]), edge),
+                    pred=LazyAdjacency(vertices, pred, lambda v: pred_rows[pred[v]:pred[v + 1]], edge))
+
+
+def _names(sections: Sections, heap: Heap) -> Mapping[str, tuple[tuple[str, int], ...]]:
+    offsets, ids, strengths = (sections.raw(f"names.{n}") for n in ("offsets", "ids", "strengths"))
+    text = heap.text
+
+    def entries(i: int) -> tuple[tuple[str, int], ...]:
+        return tuple((text(ids[j]) or "", strengths[j]) for j in range(offsets[i], offsets[i + 1]))
+    return LazyRows(_Index(sections.raw("names.key"), heap), entries)
+
+
+def read_snapshot(fileno: int) -> Snapshot:
+    """The Snapshot in an open file (raises kg.store.columns.FormatError, ValueError or KeyError when
+    the file is damaged)."""
+    sections = Sections(fileno)
+    heap = Heap(sections)
+    values = from_json(bytes(sections.raw("small")))
+    node_index = _Index(sections.raw("nodes.id"), heap, sections.raw("nodes.by_string"))
+    nodes = LazyRows(node_index, row_reader(sections, heap, "nodes", Node, eager=NODE_EAGER))
+    return Snapshot(nodes=nodes, graph=_graph(sections, heap), names=_names(sections, heap), **values)
