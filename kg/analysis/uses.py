@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from kg.analysis.dependencies import GRADE_RANK, downstream, grade_filter
-from kg.analysis.families import family_of, members
+from kg.analysis.families import family_of, members, nested
 from kg.model.snapshot import Edge, Snapshot, UseShare
 
 Table = tuple[str, tuple[str, ...], str, str]  # (node, sources, year, country)
@@ -56,12 +56,7 @@ def _scope_shares(snapshot: Snapshot, node_id: str) -> tuple[list[UseShare], str
     none, those of the nearest family the node belongs to, and a note saying so."""
     scope = {node_id, *members(snapshot, node_id)}
     if node_id in snapshot.families:
-        todo = [node_id]
-        while todo:
-            for down in snapshot.families[todo.pop()].narrower:
-                if down not in scope:
-                    scope.add(down)
-                    todo.append(down)
+        scope.update(nested(snapshot, node_id))
     found = [u for u in snapshot.use_shares if u.node in scope]
     if found or node_id in snapshot.families:
         return found, ""
