@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from kg.analysis.uses import uses
 from kg.model.errors import AmbiguousNameError
 
 ON = date(2024, 6, 1)
+DATA = Path(__file__).parent / "data"
 
 
 def test_umbrella_word_resolves_to_the_family_not_its_member(family_snapshot) -> None:
@@ -116,3 +118,32 @@ def test_responses_link_measures_with_their_evidence(family_snapshot) -> None:
     assert link["measure"]["id"] == "t-ann" and link["response"]["id"] == "u-rule", link
     assert link["days_after"] == 51 and link["evidence"]["grade"] == "A", link
     assert [[m["id"] for m in c] for c in answer["chains"]] == [["t-ann", "u-rule"]]
+
+
+def test_validation_warns_on_dead_ends_and_orphans() -> None:
+    import pyoxigraph as ox
+
+    from kg.model.resources import checks_dir, ontology_files
+
+    store = ox.Store()
+    for path in [*ontology_files(), DATA / "valid" / "tiny.ttl"]:
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    store.load(input=b"""@prefix ekg: <https://w3id.org/exportkg/ont#> . @prefix ekgr: <https://w3id.org/exportkg/id/> .
+        ekgr:x-lonely a ekg:Product . ekgr:x-part ekg:componentOf ekgr:x-lonely .
+        ekgr:x-stray a ekg:ProcessedForm . ekgr:t-item ekg:concerns ekgr:x-stray .""", format=ox.RdfFormat.TURTLE)
+    found = {}
+    for name in ("warn-dead-end", "warn-orphan-form"):
+        query = (checks_dir() / f"{name}-violation.rq").read_text(encoding="utf-8")
+        found[name] = {row["focus"].value.rsplit("/", 1)[1] for row in store.query(query)}
+    assert found == {"warn-dead-end": {"x-lonely"}, "warn-orphan-form": {"x-stray"}}, found
+
+
+def test_timeline_has_a_lane_per_jurisdiction_and_response_arrows(family_snapshot, tmp_path: Path) -> None:
+    import kg.views as views
+
+    out = tmp_path / "timeline.html"
+    views.write_timeline(family_snapshot, out, on=ON)
+    page = out.read_text(encoding="utf-8")
+    lanes = page.count('class="lane"')
+    assert lanes == 2 and "Testland (TL)" in page and "Utopia (UL)" in page, lanes
+    assert page.count('class="response"') == 1 and "U-1 answers Test 2024 No. 1" in page
