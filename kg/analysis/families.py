@@ -26,6 +26,11 @@ def nested(snapshot: Snapshot, family: str) -> list[str]:
     return list(_closure(snapshot, {family}, lambda f: f.narrower))
 
 
+def broader(snapshot: Snapshot, family: str) -> list[str]:
+    """The family and every family it is nested in (broader, all levels)."""
+    return list(_closure(snapshot, {family}, lambda f: f.broader))
+
+
 def family_of(snapshot: Snapshot, node_id: str) -> set[str]:
     """The families a node belongs to, directly or through nested families."""
     direct = {f.id for f in snapshot.families.values() if any(m == node_id for m, _ in f.members)}
