@@ -133,21 +133,46 @@ def test_registered_as_kg_bench() -> None:
     assert all(cmd in done.stdout for cmd in ("generate", "run", "report")), done.stdout
 
 
-def test_quick_benchmark_end_to_end(tmp_path: Path) -> None:
-    """Every section at a tiny size, through `kg bench run`; checks the JSON and page, not the speed."""
-    out, docs = tmp_path / "results" / "latest.json", tmp_path / "performance.md"
+ENDPOINT = "## Endpoint under load\n\nWritten by the endpoint's load script.\n"
+
+
+@pytest.mark.slow
+def test_quick_benchmark_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every section at a tiny size, through `kg bench run`; checks the results, the page (which keeps
+    the endpoint's section) and that nothing is written anywhere else -- not the speed."""
+    out, docs, cwd = tmp_path / "results" / "r.json", tmp_path / "performance.md", tmp_path / "cwd"
+    docs.write_text("# Performance\n\nold\n\n" + ENDPOINT, encoding="utf-8")
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
     result = CliRunner().invoke(bench_app, [
-        "run", "--sizes", "2k", "--repeats", "1", "--startup-repeats", "1", "--dense-triples", "3k",
-        "--rdflib-cap", "60", "--workdir", str(tmp_path / "work"), "--json", str(out), "--docs", str(docs)])
+        "run", "--sizes", "2k", "--repeats", "1", "--startup-repeats", "1", "--sparql-repeats", "1",
+        "--queries", "list-controls-in-force", "--dense-triples", "3k", "--rdflib-cap", "60",
+        "--workdir", str(tmp_path / "work"), "--out", str(out), "--docs", str(docs)])
     assert result.exit_code == 0, result.output
+    assert list(cwd.iterdir()) == [], "kg bench run wrote where it was not told to"
+    assert "issue" not in result.output.lower(), result.output
     data = json.loads(out.read_text())
     assert set(data) >= {"meta", "startup", "sizes", "paths", "targets"}
     assert data["meta"]["kg_imported_from"].startswith(str(tmp_path / "work" / "src")), data["meta"]
     size = data["sizes"][0]
-    for key in ("miss", "cached", "store", "pyoxigraph", "rdflib"):
+    for key in ("miss", "hit", "hit_small"):
         assert size[key]["failed"] == "" and size[key]["median_s"] is not None, (key, size[key])
-    assert size["affected"] > 0
-    assert size["affected"] == size["baseline_rows"]["pyoxigraph"] == size["baseline_rows"]["rdflib"], size
+    for name, peer in size["peers"].items():
+        assert peer["failed"] == "" and peer["median_s"] is not None, (name, peer)
+    assert size["affected"]["hub"] > size["affected"]["small"] > 0, size["affected"]
+    assert set(size["rows"].values()) <= {size["affected"]["hub"], size["affected"]["small"]}, size["rows"]
     assert data["paths"]["total"] == data["paths"]["dp_count"] >= data["paths"]["listed"] > 0, data["paths"]
-    assert data["startup"]["ratio"] is not None, data["startup"]
-    assert docs.read_text().startswith("# Performance\n")
+    startup = data["startup"]
+    assert all(startup["ratios"][k] for k in ("impact", "view", "validate")), startup["ratios"]
+    assert list(startup["sparql"]["ratios"]) == ["list-controls-in-force"] and not startup["sparql"]["failed"]
+    page = docs.read_text()
+    assert page.startswith("# Performance\n") and page.endswith(ENDPOINT) and "old" not in page, page[-300:]
+    again = CliRunner().invoke(bench_app, ["report", "--json", str(out), "--docs", str(docs)])
+    assert again.exit_code == 0 and docs.read_text().endswith(ENDPOINT), again.output
+
+
+def test_report_refuses_what_is_not_a_results_file(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text("[1, 2]")
+    result = CliRunner().invoke(app, ["bench", "report", "--json", str(bad)])
+    assert result.exit_code == 2 and "not a results file" in result.output, result.output
