@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -111,9 +110,10 @@ def _plan(annotation: Any, info: Any) -> Leaf | None:
 
 if RuntimeParam is not None:
 
-    @dataclass(frozen=True)
-    class _Plain(RuntimeParam):  # type: ignore[misc,valid-type]
-        leaf: Leaf = _str
+    class _Plain(RuntimeParam):  # type: ignore[misc,valid-type]  # not a dataclass: cheaper to define
+        def __init__(self, parameter_info: Any, annotation: Any, leaf: Leaf) -> None:
+            super().__init__(parameter_info=parameter_info, annotation=annotation)
+            object.__setattr__(self, "leaf", leaf)
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import struct
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,8 +25,15 @@ if TYPE_CHECKING:
 
     from kg.model.snapshot import Snapshot
 
-log = logging.getLogger(__name__)
 SUFFIX = ".snap"
+
+
+def _note(message: str, *args: object) -> None:
+    """A note for the user through the standard logging machinery (shown on stderr when no handler is
+    configured); logging is imported only when there is something to say."""
+    import logging
+
+    logging.getLogger(__name__).warning(message, *args)
 
 
 def cache_path(extra: tuple[Path, ...] = ()) -> Path:
@@ -43,7 +49,7 @@ def read_cached(path: Path) -> Snapshot | None:
     try:
         fh = open_private(path)
     except PermissionError as exc:
-        log.warning("note: ignoring the cached snapshot (%s); rebuilding it", exc)
+        _note("note: ignoring the cached snapshot (%s); rebuilding it", exc)
         return None
     if fh is None:
         return None
@@ -51,7 +57,7 @@ def read_cached(path: Path) -> Snapshot | None:
         try:
             return read_snapshot(fh.fileno())
         except (FormatError, ValueError, KeyError, TypeError, IndexError, struct.error) as exc:
-            log.warning("note: the cached snapshot %s is damaged (%s); rebuilding it", path, exc)
+            _note("note: the cached snapshot %s is damaged (%s); rebuilding it", path, exc)
             return None
 
 
@@ -97,7 +103,7 @@ def get_snapshot(
     if use_cache:
         unsafe = private_dir(path.parent)
         if unsafe:
-            log.warning("note: not caching the snapshot (%s)", unsafe)
+            _note("note: not caching the snapshot (%s)", unsafe)
         else:
             _write(path, snap)
             _prune(path)

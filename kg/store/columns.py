@@ -2,14 +2,13 @@
 for tables of flat dataclasses (one typed array per field, strings in one deduplicated heap).
 
 File: MAGIC, header length (8 bytes), header (JSON: byte order, section offsets, lengths, CRC32s),
-SHA-256 of the header, then 8-aligned sections. Nothing in a file is ever executed or unpickled: a
+the header's CRC32 (8 bytes), then 8-aligned sections. Nothing in a file is ever executed or unpickled: a
 damaged or foreign file can only fail a check (FormatError), never run code. A section's CRC is
 checked the first time it is used, so a large file is not read in full to answer a small question.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mmap
 import struct
@@ -65,10 +64,10 @@ def write_file(out: BinaryIO, sections: dict[str, bytes | array], meta: dict[str
                        sections[name].typecode if isinstance(sections[name], array) else "B"]
         offset += (len(blob) + 7) // 8 * 8
     header = json.dumps({"byteorder": sys.byteorder, "sections": table, "meta": meta}).encode()
-    start = len(MAGIC) + 8 + len(header) + 32
+    start = len(MAGIC) + 8 + len(header) + 8
     pad = (-start) % 8
     out.write(MAGIC + struct.pack("<Q", len(header) + pad) + header + b" " * pad)
-    out.write(hashlib.sha256(header + b" " * pad).digest())
+    out.write(struct.pack("<Q", zlib.crc32(header + b" " * pad)))
     for blob in blobs.values():
         out.write(blob + b"\0" * ((-len(blob)) % 8))
 
@@ -90,7 +89,8 @@ class Sections:
         (size,) = struct.unpack("<Q", view[len(MAGIC):len(MAGIC) + 8])
         start = len(MAGIC) + 8
         header = bytes(view[start:start + size])
-        if len(header) != size or hashlib.sha256(header).digest() != bytes(view[start + size:start + size + 32]):
+        crc = bytes(view[start + size:start + size + 8])
+        if len(header) != size or len(crc) != 8 or struct.unpack("<Q", crc)[0] != zlib.crc32(header):
             raise FormatError("the header fails its checksum")
         try:
             info = json.loads(header)
@@ -100,7 +100,7 @@ class Sections:
             raise FormatError("the header is malformed") from None
         if info.get("byteorder") != sys.byteorder:
             raise FormatError("written on a machine of the other byte order")
-        self.base = start + size + 32
+        self.base = start + size + 8
         self.view = view
         self.checked: set[str] = set()
 

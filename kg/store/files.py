@@ -10,15 +10,18 @@ if this user owns it and no one else can write it or its folder.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import stat
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import BinaryIO
+
+try:  # the C module itself: hashlib would first load OpenSSL, a tenth of a cached call's time
+    from _blake2 import blake2b
+except ImportError:  # another Python build
+    from hashlib import blake2b
 
 from kg.model.errors import DataError
 from kg.model.resources import source_files
@@ -103,7 +106,7 @@ def _file_digest(path: Path, memo: dict[str, list[object]], now: float) -> tuple
         known = memo.get(str(path))
         if isinstance(known, list) and known[:4] == stamp:
             return str(known[4]), False
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+        digest = blake2b(path.read_bytes(), digest_size=20).hexdigest()
     except OSError as exc:
         raise DataError(f"cannot read data file {path}: {exc.strerror or exc}") from None
     if now - max(st.st_mtime, st.st_ctime) > RACY:
@@ -125,7 +128,7 @@ def source_hash(extra: tuple[Path, ...] = ()) -> str:
         memo = json.loads(raw) if raw else {}
     if not isinstance(memo, dict):
         memo = {}
-    h = hashlib.blake2b(f"{__version__}|{FORMAT}|{sys.version_info[:2]}".encode(), digest_size=20)
+    h = blake2b(f"{__version__}|{FORMAT}|{sys.version_info[:2]}".encode(), digest_size=20)
     dirty, now = False, time.time()
     for path in [*code_files(), *source_files(extra)]:
         digest, changed = _file_digest(path, memo, now)
@@ -160,6 +163,8 @@ def _alive(pid: int) -> bool:
 def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write bytes to `path` so that readers see either the old file or the whole new one. The file
     is private (0600) unless `mode` is given, e.g. 0o644 for files meant to be shared."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_orphans(path.parent, path.name)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
