@@ -182,7 +182,7 @@ def _bad_payloads() -> dict[str, Callable[[bytes], bytes]]:
         "garbage": lambda _: b"\x00\xffnot a snapshot at all\x13" * 50,
         "empty": lambda _: b"",
         "truncated": lambda good: good[: len(good) // 2],
-        "one byte flipped": lambda good: good[:-7] + bytes([good[-7] ^ 1]) + good[-6:],
+        "header byte flipped": lambda good: good[:40] + bytes([good[40] ^ 1]) + good[41:],
         "foreign pickle": lambda _: pickle.dumps({"format": 1, "nodes": []}),
     }
 
@@ -274,6 +274,28 @@ def test_file_restored_with_cp_p_is_picked_up(data: Path, loads: list, tmp_path:
     assert os.stat(path).st_ino == old.st_ino and os.stat(path).st_size == old.st_size
     assert kg.store.cache.get_snapshot().nodes["widget"].label == "wodget"
     assert len(loads) == 2
+
+
+def test_damage_found_on_demand_removes_the_file_and_the_next_call_rebuilds(data: Path, loads: list) -> None:
+    """The string heap is checked chunk by chunk as it is read: damage there is found after the file
+    was opened; the call that finds it fails with one line, the file is gone, the next call rebuilds."""
+    from kg.model.errors import DataError
+    from kg.store.columns import Sections
+
+    kg.store.cache.get_snapshot()
+    path = current_cache_file()
+    with path.open("rb") as fh:
+        sections = Sections(fh.fileno())
+        offset, length = sections.table["strings.data"][:2]
+        at = sections.base + offset + length // 2
+    good = bytearray(path.read_bytes())
+    good[at] ^= 0x20
+    path.write_bytes(bytes(good))
+    snap = kg.store.cache.get_snapshot()
+    with pytest.raises(DataError, match="damaged .* run the command again") as info:
+        _ = [n.label for n in snap.nodes.values()]
+    assert "\n" not in str(info.value) and not path.exists()
+    assert "tinium" in kg.store.cache.get_snapshot().nodes and len(loads) == 2, loads
 
 
 def test_writes_killed_midway_leave_nothing_behind(data: Path, tmp_path: Path) -> None:

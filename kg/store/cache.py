@@ -53,9 +53,13 @@ def read_cached(path: Path) -> Snapshot | None:
         return None
     if fh is None:
         return None
+    def damaged(why: str) -> str:
+        path.unlink(missing_ok=True)
+        return f"the compiled cache {path} is damaged ({why}) and has been removed: run the command again"
+
     with fh:
         try:
-            return read_snapshot(fh.fileno())
+            return read_snapshot(fh.fileno(), damaged)
         except (FormatError, ValueError, KeyError, TypeError, IndexError, struct.error) as exc:
             _note("note: the cached snapshot %s is damaged (%s); rebuilding it", path, exc)
             return None

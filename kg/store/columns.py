@@ -2,9 +2,10 @@
 for tables of flat dataclasses (one typed array per field, strings in one deduplicated heap).
 
 File: MAGIC, header length (8 bytes), header (JSON: byte order, section offsets, lengths, CRC32s),
-the header's CRC32 (8 bytes), then 8-aligned sections. Nothing in a file is ever executed or unpickled: a
-damaged or foreign file can only fail a check (FormatError), never run code. A section's CRC is
-checked the first time it is used, so a large file is not read in full to answer a small question.
+the header's CRC32 (8 bytes), then 8-aligned sections. Nothing in a file is ever executed or
+unpickled: a damaged or foreign file can only fail a check (FormatError), never run code. Sections
+are checked when first used; the string heap, the largest, per 1 MiB chunk as strings are first
+read, so a small answer does not read a large file in full.
 """
 
 from __future__ import annotations
@@ -19,11 +20,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from typing import Any, BinaryIO, get_args, get_origin, get_type_hints
 
-MAGIC = b"exportkg columns\x00\x01"
+from kg.model.errors import DataError
+
+MAGIC = b"exportkg columns\x00\x02"
 NONE = 0xFFFFFFFF  # string id of a missing value
+CHUNK = 1 << 20  # bytes per checksum of a chunked section
+CHUNKED = ("strings.offsets", "strings.data")
+CATEGORIES = 255  # a string column with at most this many distinct values is stored as small numbers
 
 
-class FormatError(Exception):
+class FormatError(DataError):
     """The file is not a complete, intact file of this format."""
 
 
@@ -31,10 +37,13 @@ class FormatError(Exception):
 
 
 class Strings:
-    """Deduplicated UTF-8 strings, numbered in order of first use."""
+    """Deduplicated UTF-8 strings, numbered in order of first use after the `keys` (ids 0..len-1)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keys: Iterable[str] = ()) -> None:
         self.ids: dict[str, int] = {}
+        for key in keys:
+            self.id(key)
+        self.keys = len(self.ids)
 
     def id(self, text: str | None) -> int:
         if text is None:
@@ -46,11 +55,12 @@ class Strings:
 
     def sections(self) -> dict[str, bytes | array]:
         data = [t.encode("utf-8", "surrogatepass") for t in self.ids]
-        offsets = array("Q", [0])
-        total = 0
+        total = sum(map(len, data))
+        offsets = array("I" if total < NONE else "Q", [0])
+        running = 0
         for chunk in data:
-            total += len(chunk)
-            offsets.append(total)
+            running += len(chunk)
+            offsets.append(running)
         return {"strings.offsets": offsets, "strings.data": b"".join(data)}
 
 
@@ -60,8 +70,9 @@ def write_file(out: BinaryIO, sections: dict[str, bytes | array], meta: dict[str
     table: dict[str, list[Any]] = {}
     offset = 0
     for name, blob in blobs.items():
-        table[name] = [offset, len(blob), zlib.crc32(blob),
-                       sections[name].typecode if isinstance(sections[name], array) else "B"]
+        crc: Any = ([zlib.crc32(blob[i:i + CHUNK]) for i in range(0, len(blob), CHUNK)] if name in CHUNKED
+                    else zlib.crc32(blob))
+        table[name] = [offset, len(blob), crc, sections[name].typecode if isinstance(sections[name], array) else "B"]
         offset += (len(blob) + 7) // 8 * 8
     header = json.dumps({"byteorder": sys.byteorder, "sections": table, "meta": meta}).encode()
     start = len(MAGIC) + 8 + len(header) + 8
@@ -78,7 +89,8 @@ def write_file(out: BinaryIO, sections: dict[str, bytes | array], meta: dict[str
 class Sections:
     """The sections of a file, as typed memoryviews over a read-only memory map."""
 
-    def __init__(self, fileno: int) -> None:
+    def __init__(self, fileno: int, damaged: Callable[[str], str] | None = None) -> None:
+        self.damaged = damaged or (lambda why: why)
         try:
             self.map = mmap.mmap(fileno, 0, access=mmap.ACCESS_READ)
         except (ValueError, OSError) as exc:
@@ -102,41 +114,63 @@ class Sections:
             raise FormatError("written on a machine of the other byte order")
         self.base = start + size + 8
         self.view = view
-        self.checked: set[str] = set()
 
-    def raw(self, name: str) -> memoryview:
+    def _blob(self, name: str) -> tuple[memoryview, Any, str]:
         try:
             offset, length, crc, typecode = self.table[name]
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, TypeError):
             raise FormatError(f"section {name} is missing") from None
         blob = self.view[self.base + offset:self.base + offset + length]
         if len(blob) != length:
             raise FormatError(f"section {name} is truncated")
-        if name not in self.checked:
-            if zlib.crc32(blob) != crc:
-                raise FormatError(f"section {name} fails its checksum")
-            self.checked.add(name)
+        return blob, crc, typecode
+
+    def raw(self, name: str) -> memoryview:
+        """A whole section, checked against its CRC."""
+        blob, crc, typecode = self._blob(name)
+        if zlib.crc32(blob) != crc:
+            raise FormatError(f"section {name} fails its checksum")
         return blob if typecode == "B" else blob.cast(typecode)
 
-    def close(self) -> None:
-        self.view.release()
-        self.map.close()
+    def chunked(self, name: str) -> tuple[memoryview, Callable[[int, int], None]]:
+        """A section and a function that checks the chunks holding bytes [lo, hi) the first time. A
+        chunk found damaged then (after the file was opened) is reported through `damaged`, which
+        may remove the file and returns the message of the error raised."""
+        blob, crcs, typecode = self._blob(name)
+        if not isinstance(crcs, list) or len(crcs) != (len(blob) + CHUNK - 1) // CHUNK:
+            raise FormatError(f"section {name} lacks its chunk checksums")
+        done = bytearray(len(crcs))
+
+        def check(lo: int, hi: int) -> None:
+            for k in range(lo // CHUNK, (max(hi, lo + 1) - 1) // CHUNK + 1):
+                if not done[k]:
+                    if zlib.crc32(blob[k * CHUNK:(k + 1) * CHUNK]) != crcs[k]:
+                        raise FormatError(self.damaged(f"section {name} fails its checksum"))
+                    done[k] = 1
+        return (blob if typecode == "B" else blob.cast(typecode)), check
 
 
 class Heap:
-    """The strings of a file by id, each decoded once; `ids` maps each decoded string back to its id."""
+    """The strings of a file by id, each decoded (and its chunks checked) once; `ids` maps each decoded
+    string back to its id. Ids below `keys` are the table keys (node and vertex ids), in sorted order."""
 
     def __init__(self, sections: Sections) -> None:
-        offsets, data = sections.raw("strings.offsets"), sections.raw("strings.data")
+        offsets, check_offsets = sections.chunked("strings.offsets")
+        data, check_data = sections.chunked("strings.data")
+        width = offsets.itemsize
         memo: dict[int, str | None] = {NONE: None}
         ids: dict[str, int] = {}
         self.ids = ids
         self.count = len(offsets) - 1
+        self.keys = int(sections.meta.get("keys", 0))
 
         def text(i: int) -> str | None:
             found = memo.get(i, memo)
             if found is memo:
-                found = memo[i] = str(data[offsets[i]:offsets[i + 1]], "utf-8", "surrogatepass")
+                check_offsets(i * width, (i + 2) * width)
+                lo, hi = offsets[i], offsets[i + 1]
+                check_data(lo, hi)
+                found = memo[i] = str(data[lo:hi], "utf-8", "surrogatepass")
                 ids[found] = i  # type: ignore[index]
             return found  # type: ignore[return-value]
         self.text = text
@@ -167,14 +201,21 @@ def columns_of(cls: type, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     return [(f.name, _kind(hints[f.name])) for f in fields(cls) if f.name not in skip]
 
 
-def encode_rows(prefix: str, cls: type, rows: Sequence[Any], strings: Strings,
-                skip: tuple[str, ...] = ()) -> dict[str, bytes | array]:
-    """Columns for `rows` (instances of `cls`), named `prefix.field`; fields in `skip` are left out."""
+def encode_rows(prefix: str, cls: type, rows: Sequence[Any], strings: Strings, kinds: dict[str, Any],
+                skip: tuple[str, ...] = (), texts: tuple[str, ...] = ()) -> dict[str, bytes | array]:
+    """Columns for `rows` (instances of `cls`), named `prefix.field`; fields in `skip` are left out. A
+    string column of few distinct values becomes a category column (its values go into `kinds`),
+    except the fields in `texts` (such as ids looked up by string)."""
     out: dict[str, bytes | array] = {}
     for name, kind in columns_of(cls, skip):
         values = [getattr(r, name) for r in rows]
         key = f"{prefix}.{name}"
-        if kind in ("str", "str?"):
+        categories = list(dict.fromkeys(values)) if kind in ("str", "str?") and name not in texts else []
+        if categories and len(categories) <= CATEGORIES:
+            kinds[key] = categories
+            index = {v: i for i, v in enumerate(categories)}
+            out[key] = array("B", [index[v] for v in values])
+        elif kind in ("str", "str?"):
             out[key] = array("I", [strings.id(v) for v in values])
         elif kind == "bool":
             out[key] = bytes(bytearray(1 if v else 0 for v in values))
@@ -208,7 +249,7 @@ def _tuples(value: Any) -> Any:
 
 
 _EXPR = {
-    "str": "h(c{n}[i])", "str?": "h(c{n}[i])", "bool": "c{n}[i] != 0", "int": "c{n}[i]",
+    "str": "h(c{n}[i])", "str?": "h(c{n}[i])", "bool": "c{n}[i] != 0", "int": "c{n}[i]", "cat": "v{n}[c{n}[i]]",
     "strs": "tuple(map(h, c{n}[o{n}[i]:o{n}[i + 1]]))", "json": "j(h(c{n}[i]))",
 }
 
@@ -221,23 +262,34 @@ def row_reader(sections: Sections, heap: Heap, prefix: str, cls: type, skip: tup
     the columns when they are first looked at, and compares and hashes like a `cls`. The function is
     generated once per table: one expression per column, no per-field call overhead."""
     env: dict[str, Any] = {"cls": cls, "h": heap.text, "j": lambda text: _tuples(json.loads(text or "null")),
-                           "new": object.__new__, "put": object.__setattr__}
+                           "new": object.__new__}
+    categories = sections.meta.get("kinds", {})
     exprs: dict[str, str] = {}
     for n, (name, kind) in enumerate(columns_of(cls, skip)):
-        env[f"c{n}"] = sections.raw(f"{prefix}.{name}")
+        key = f"{prefix}.{name}"
+        env[f"c{n}"] = sections.raw(key)
+        if key in categories:
+            kind, env[f"v{n}"] = "cat", tuple(categories[key])
         if kind == "strs":
-            env[f"o{n}"] = sections.raw(f"{prefix}.{name}.offsets")
+            env[f"o{n}"] = sections.raw(f"{key}.offsets")
         exprs[name] = _EXPR[kind].format(n=n)
     if eager is None:
         code = f"def build(i, *given):\n    return cls(*given, {', '.join(exprs.values())})\n"
     else:
-        env["cls"] = _lazy_class(cls, {name: expr for name, expr in exprs.items() if name not in eager}, env)
-        lines = ["def build(i, *given):", "    o = new(cls)", "    put(o, '_i', i)"]
-        lines += [f"    put(o, {name!r}, given[{k}])" for k, name in enumerate(skip)]
-        lines += [f"    put(o, {name!r}, {expr})" for name, expr in exprs.items() if name in eager]
+        env["cls"] = lazy = _lazy_class(cls, {name: expr for name, expr in exprs.items() if name not in eager}, env)
+        setters = {name: f"s_{name}" for name in (*skip, *eager, "_i")}
+        env |= {f"s_{name}": _slot(lazy, name).__set__ for name in setters}
+        lines = ["def build(i, *given):", "    o = new(cls)", "    s__i(o, i)"]
+        lines += [f"    s_{name}(o, given[{k}])" for k, name in enumerate(skip)]
+        lines += [f"    s_{name}(o, {expr})" for name, expr in exprs.items() if name in eager]
         code = "\n".join([*lines, "    return o", ""])
     exec(compile(code, f"<{prefix} rows>", "exec"), env)  # generated from field kinds only
     return env["build"]
+
+
+def _slot(cls: type, name: str) -> Any:
+    """The slot descriptor of `name` in `cls` or a base class (setting through it skips the frozen check)."""
+    return next(k.__dict__[name] for k in cls.__mro__ if name in k.__dict__)
 
 
 def _lazy_class(cls: type, lazy: dict[str, str], env: dict[str, Any]) -> type:

@@ -72,25 +72,27 @@ def from_json(text: bytes) -> Any:
 
 
 def write_snapshot(out: BinaryIO, snap: Snapshot) -> None:
-    strings = Strings()
+    ids, vertices = sorted(snap.nodes), sorted(snap.graph.node_ids())
+    strings = Strings(sorted({*ids, *vertices}))  # the keys get the first string ids, in sorted order
+    kinds: dict[str, object] = {}
     sections: dict[str, bytes | array] = {}
-    ids = sorted(snap.nodes)
-    sections |= encode_rows("nodes", Node, [snap.nodes[i] for i in ids], strings)
-    sections |= _graph_sections(snap.graph, strings)
+    sections |= encode_rows("nodes", Node, [snap.nodes[i] for i in ids], strings, kinds, texts=("id",))
+    sections |= _graph_sections(snap.graph, vertices, strings, kinds)
     sections |= _names_sections(snap.names, strings)
     small = {f.name: getattr(snap, f.name) for f in fields(Snapshot) if f.name not in BIG}
     sections["small"] = json.dumps(to_json(small), ensure_ascii=False).encode()
-    for table, keys in (("nodes", ids), ("graph.vertices", sorted(snap.graph.node_ids()))):
-        by_string = array("I", [NONE]) * len(strings.ids)
+    for table, keys in (("nodes", ids), ("graph.vertices", vertices)):
+        of_key = array("I", [NONE]) * strings.keys
         for row, key in enumerate(keys):
-            by_string[strings.ids[key]] = row
-        sections[f"{table}.by_string"] = by_string
+            of_key[strings.ids[key]] = row
+        sections[f"{table}.of_key"] = of_key
     sections |= strings.sections()
-    write_file(out, sections, {"nodes": len(ids), "edges": sum(len(v) for v in snap.graph.succ.values())})
+    write_file(out, sections, {"nodes": len(ids), "edges": sum(len(v) for v in snap.graph.succ.values()),
+                               "keys": strings.keys, "kinds": kinds})
 
 
-def _graph_sections(graph: DepGraph, strings: Strings) -> dict[str, bytes | array]:
-    vertices = sorted(graph.node_ids())
+def _graph_sections(graph: DepGraph, vertices: list[str], strings: Strings, kinds: dict[str, object]
+                    ) -> dict[str, bytes | array]:
     index = {v: i for i, v in enumerate(vertices)}
     edges = [e for v in vertices for e in graph.out_edges(v)]
     succ = array("I", [0])
@@ -107,38 +109,45 @@ def _graph_sections(graph: DepGraph, strings: Strings) -> dict[str, bytes | arra
         "graph.pred": pred, "graph.pred.edges": array("I", order),
         "edges.source": array("I", [index[e.source] for e in edges]),
         "edges.target": array("I", [index[e.target] for e in edges]),
-        **encode_rows("edges", Edge, edges, strings, skip=ENDS),
+        **encode_rows("edges", Edge, edges, strings, kinds, skip=ENDS),
     }
 
 
 def _names_sections(names: Mapping[str, tuple[tuple[str, int], ...]], strings: Strings) -> dict[str, bytes | array]:
     keys = sorted(names)
-    offsets, ids, strengths = array("I", [0]), array("I"), array("q")
+    offsets, ids, strengths = array("I", [0]), array("I"), []
     for k in keys:
         for node_id, strength in names[k]:
             ids.append(strings.id(node_id))
             strengths.append(strength)
         offsets.append(len(ids))
+    try:
+        small = array("h", strengths)
+    except OverflowError:
+        small = array("q", strengths)
     return {"names.key": array("I", [strings.id(k) for k in keys]), "names.offsets": offsets,
-            "names.ids": ids, "names.strengths": strengths}
+            "names.ids": ids, "names.strengths": small}
 
 
 # --- reading ---------------------------------------------------------------------------------------
 
 class _Index:
     """The row of a string in a table sorted by it: found through the string's number when the string
-    was read from the file before (the usual case: ids come from edges), else by binary search."""
+    was read from the file before (the usual case: ids come from edges; keys are numbered first, so
+    `of_key` maps a key's number to its row), else by binary search."""
 
-    def __init__(self, column: memoryview, heap: Heap, by_string: memoryview | None = None) -> None:
-        self.column, self.heap, self.by_string = column, heap, by_string
+    def __init__(self, column: memoryview, heap: Heap, of_key: memoryview | None = None) -> None:
+        self.column, self.heap, self.of_key = column, heap, of_key
         self.memo: dict[str, int | None] = {}
 
     def find(self, text: str) -> int | None:
-        if self.by_string is not None:
+        if self.of_key is not None:
             sid = self.heap.ids.get(text)
-            if sid is not None:
-                row = self.by_string[sid]
+            if sid is not None and sid < len(self.of_key):
+                row = self.of_key[sid]
                 return None if row == NONE else row
+            if sid is not None:
+                return None  # a string of the file that is not a key
         found = self.memo.get(text, -1)
         if found != -1:
             return found
@@ -230,15 +239,22 @@ class LazyAdjacency(Mapping[str, tuple[Edge, ...]]):
 
 def _graph(sections: Sections, heap: Heap) -> DepGraph:
     vertex_col = sections.raw("graph.vertices")
-    vertices = _Index(vertex_col, heap, sections.raw("graph.vertices.by_string"))
+    vertices = _Index(vertex_col, heap, sections.raw("graph.vertices.of_key"))
     source, target = sections.raw("edges.source"), sections.raw("edges.target")
     build, text = row_reader(sections, heap, "edges", Edge, skip=ENDS, eager=EDGE_EAGER), heap.text
+    names: list[str | None] = [None] * len(vertex_col)
     built: dict[int, Edge] = {}
+
+    def name(v: int) -> str:
+        found = names[v]
+        if found is None:
+            found = names[v] = text(vertex_col[v]) or ""
+        return found
 
     def edge(row: int) -> Edge:
         found = built.get(row)
         if found is None:
-            found = built[row] = build(row, text(vertex_col[source[row]]), text(vertex_col[target[row]]))
+            found = built[row] = build(row, name(source[row]), name(target[row]))
         return found
 
     succ, pred, pred_rows = sections.raw("graph.succ"), sections.raw("graph.pred"), sections.raw("graph.pred.edges")
@@ -255,12 +271,13 @@ def _names(sections: Sections, heap: Heap) -> Mapping[str, tuple[tuple[str, int]
     return LazyRows(_Index(sections.raw("names.key"), heap), entries)
 
 
-def read_snapshot(fileno: int) -> Snapshot:
+def read_snapshot(fileno: int, damaged: Callable[[str], str] | None = None) -> Snapshot:
     """The Snapshot in an open file (raises kg.store.columns.FormatError, ValueError or KeyError when
-    the file is damaged)."""
-    sections = Sections(fileno)
+    the file is damaged). Damage found later, in a part read on demand, goes through `damaged` (see
+    kg.store.columns.Sections.chunked)."""
+    sections = Sections(fileno, damaged)
     heap = Heap(sections)
     values = from_json(bytes(sections.raw("small")))
-    node_index = _Index(sections.raw("nodes.id"), heap, sections.raw("nodes.by_string"))
+    node_index = _Index(sections.raw("nodes.id"), heap, sections.raw("nodes.of_key"))
     nodes = LazyRows(node_index, row_reader(sections, heap, "nodes", Node, eager=NODE_EAGER))
     return Snapshot(nodes=nodes, graph=_graph(sections, heap), names=_names(sections, heap), **values)
