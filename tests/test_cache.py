@@ -292,7 +292,7 @@ def test_damage_found_on_demand_removes_the_file_and_the_next_call_rebuilds(data
     good[at] ^= 0x20
     path.write_bytes(bytes(good))
     snap = kg.store.cache.get_snapshot()
-    with pytest.raises(DataError, match="damaged .* run the command again") as info:
+    with pytest.raises(DataError, match=r"damaged .* run the command again") as info:
         _ = [n.label for n in snap.nodes.values()]
     assert "\n" not in str(info.value) and not path.exists()
     assert "tinium" in kg.store.cache.get_snapshot().nodes and len(loads) == 2, loads
