@@ -11,9 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 FUZZER = Path(__file__).parent / "fuzz_turtle.py"
 
 
+@pytest.mark.slow
 def test_ten_thousand_snippets_load_or_fail_in_one_line() -> None:
     done = subprocess.run([sys.executable, str(FUZZER), "10000", "1", "--hostile"], capture_output=True, text=True,
                           timeout=300)

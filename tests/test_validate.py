@@ -126,6 +126,7 @@ def test_unsupported_shape_is_refused_by_name() -> None:
         Validator(_store("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:equals ex:q ] ."))
 
 
+@pytest.mark.slow
 def test_agrees_with_pyshacl_on_mutated_real_data() -> None:
     """Takes the triples of a third of the shipped data's subjects (pyshacl is slow), drops, retypes and
     re-points random ones, then compares every result (severity, focus, path) with pyshacl's. Ill-formed
