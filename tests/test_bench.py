@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from background import ENDPOINT, result
 from typer.testing import CliRunner
 
 from kg.bench.generate import BENCH, HUB, generate, parse_count
@@ -133,27 +134,18 @@ def test_registered_as_kg_bench() -> None:
     assert all(cmd in done.stdout for cmd in ("generate", "run", "report")), done.stdout
 
 
-ENDPOINT = "## Endpoint under load\n\nWritten by the endpoint's load script.\n"
-
-
 @pytest.mark.slow
-def test_quick_benchmark_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every section at a tiny size, through `kg bench run`; checks the results, the page (which keeps
-    the endpoint's section) and that nothing is written anywhere else -- not the speed."""
-    out, docs, cwd = tmp_path / "results" / "r.json", tmp_path / "performance.md", tmp_path / "cwd"
-    docs.write_text("# Performance\n\nold\n\n" + ENDPOINT, encoding="utf-8")
-    cwd.mkdir()
-    monkeypatch.chdir(cwd)
-    result = CliRunner().invoke(bench_app, [
-        "run", "--sizes", "2k", "--repeats", "1", "--startup-repeats", "1", "--sparql-repeats", "1",
-        "--queries", "list-controls-in-force", "--dense-triples", "3k", "--rdflib-cap", "60",
-        "--workdir", str(tmp_path / "work"), "--out", str(out), "--docs", str(docs)])
-    assert result.exit_code == 0, result.output
-    assert list(cwd.iterdir()) == [], "kg bench run wrote where it was not told to"
-    assert "issue" not in result.output.lower(), result.output
-    data = json.loads(out.read_text())
+def test_quick_benchmark_end_to_end() -> None:
+    """Every section at a tiny size, through `kg bench run` in a child process started with the session
+    (tests/background.py); checks the results, the page (which keeps the endpoint's section) and that
+    nothing is written anywhere else -- not the speed."""
+    done = result("bench", timeout=900)
+    assert done.rc == 0, done.stderr[-3000:] + done.stdout[-2000:]
+    assert list((done.folder / "cwd").iterdir()) == [], "kg bench run wrote where it was not told to"
+    assert "issue" not in done.stdout.lower(), done.stdout
+    data = json.loads((done.folder / "out" / "r.json").read_text())
     assert set(data) >= {"meta", "startup", "sizes", "paths", "targets"}
-    assert data["meta"]["kg_imported_from"].startswith(str(tmp_path / "work" / "src")), data["meta"]
+    assert data["meta"]["kg_imported_from"].startswith(str(done.folder / "work" / "src")), data["meta"]
     size = data["sizes"][0]
     for key in ("miss", "hit", "hit_small"):
         assert size[key]["failed"] == "" and size[key]["median_s"] is not None, (key, size[key])
@@ -165,9 +157,11 @@ def test_quick_benchmark_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     startup = data["startup"]
     assert all(startup["ratios"][k] for k in ("impact", "view", "validate")), startup["ratios"]
     assert list(startup["sparql"]["ratios"]) == ["list-controls-in-force"] and not startup["sparql"]["failed"]
+    docs = done.folder / "performance.md"
     page = docs.read_text()
     assert page.startswith("# Performance\n") and page.endswith(ENDPOINT) and "old" not in page, page[-300:]
-    again = CliRunner().invoke(bench_app, ["report", "--json", str(out), "--docs", str(docs)])
+    again = CliRunner().invoke(bench_app, ["report", "--json", str(done.folder / "out" / "r.json"),
+                                           "--docs", str(docs)])
     assert again.exit_code == 0 and docs.read_text().endswith(ENDPOINT), again.output
 
 

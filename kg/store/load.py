@@ -15,7 +15,7 @@ from kg.model.errors import StoreError
 from kg.model.namespaces import PREFIXES
 from kg.model.resources import source_files
 from kg.store.files import source_hash
-from kg.store.parse import into_oxigraph, into_rdflib
+from kg.store.parse import into_oxigraph, into_rdflib, missing_file
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -29,6 +29,7 @@ def parse_into(graph: Graph, path: Path) -> None:
 def _fill(graph: Graph, paths: list[Path]) -> None:
     import pyoxigraph as ox
 
+    missing_file(paths)
     inner = getattr(graph.store, "_inner", None)  # oxrdflib's pyoxigraph store: no term conversion
     if isinstance(inner, ox.Store):
         into_oxigraph(inner, paths)
@@ -97,7 +98,8 @@ def load_graph(
         if _reuse(graph, store_path, key):
             return _bind(graph)
         (store_path / _MARKER).write_text("incomplete\n", encoding="utf-8")  # a failed load is redone
-    _fill(graph, source_files(extra))
+    packaged, files = source_files(), source_files(extra)
+    _fill(graph, files[len(packaged):] + packaged)  # the user's files first: their errors come at once
     if store_path is not None:
         (store_path / _MARKER).write_text(key + "\n", encoding="utf-8")
     return _bind(graph)

@@ -59,9 +59,11 @@ def _syntax_message(path: Path, exc: SyntaxError) -> str:
     return f"malformed Turtle in {where}: {message}"
 
 
-def check_files(paths: Iterable[Path]) -> int:
-    """Parse every file (nothing is kept) and return the number of triples; raises DataError."""
-    return sum(1 for path in paths for _ in read_triples(path))
+def missing_file(paths: Iterable[Path]) -> None:
+    """Raise DataError for the first path that does not exist, before any file is parsed."""
+    for path in paths:
+        if not path.exists():
+            raise DataError(f"data file not found: {path}")
 
 
 # --- into stores -------------------------------------------------------------------------------
@@ -146,6 +148,8 @@ class IndexGraph:
 
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> IndexGraph:
+        paths = list(paths)
+        missing_file(paths)
         g = cls()
         names: dict[str, str] = {}  # one str object per IRI: less memory, faster dict hits
         lits: dict[tuple[str, str | None], Lit] = {}

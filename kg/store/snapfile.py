@@ -30,7 +30,8 @@ EDGE_EAGER = ("relation", "grade")
 # --- small tables: self-describing JSON ----------------------------------------------------------
 # Every JSON object in the file is tagged: {"@rows": class, "keys": [...] or null, "seq": [...], "dates":
 # [...], "rows": [[field values], ...]} for a mapping or tuple of records of one kg.model.snapshot
-# class ("seq" and "dates" name the fields to turn back into tuples and dates), {"@": class, "f":
+# class ("seq" names the fields to turn back into tuples, with their nesting depth, "dates" those
+# to turn back into dates), {"@": class, "f":
 # [field values]} for a single record, {"@map": [[key, value], ...]} for a mapping and {"@date":
 # "YYYY-MM-DD"} for a date. Sequences come back as tuples (a snapshot holds no lists). Nothing is
 # evaluated on reading: not even type hints.
@@ -63,25 +64,34 @@ def _table(value: Any) -> dict[str, Any]:
     rows = list(value.values() if isinstance(value, Mapping) else value)
     names = [f.name for f in fields(rows[0])]
     columns = [[getattr(r, n) for r in rows] for n in names]
-    seq = [k for k, col in enumerate(columns) if any(isinstance(v, tuple | list) for v in col)]
+    seq = [[k, max(_depth(v) for v in col)] for k, col in enumerate(columns)
+           if any(isinstance(v, tuple | list) for v in col)]
     dates = [k for k, col in enumerate(columns) if any(isinstance(v, date) for v in col)]
     plain = [[v.isoformat() if isinstance(v, date) else to_json(v) for v in (getattr(r, n) for n in names)]
              for r in rows]
     return {"@rows": type(rows[0]).__name__, "keys": keys, "seq": seq, "dates": dates, "rows": plain}
 
 
+def _depth(value: Any) -> int:
+    return 1 + max(map(_depth, value), default=0) if isinstance(value, tuple | list) else 0
+
+
 def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+_SEQ = {1: lambda v: tuple(v) if v is not None else v, 2: lambda v: tuple(map(tuple, v)) if v is not None else v}
 
 
 def _rows(obj: dict[str, Any]) -> Any:
     cls = CLASSES.get(obj["@rows"])
     if cls is None:
         raise ValueError(f"unknown class {obj['@rows']!r}")
-    seq, dates, out = obj["seq"], obj["dates"], []
+    seq = [(k, _SEQ.get(depth, _tuples)) for k, depth in obj["seq"]]
+    dates, out = obj["dates"], []
     for row in obj["rows"]:
-        for k in seq:
-            row[k] = _tuples(row[k])
+        for k, convert in seq:
+            row[k] = convert(row[k])
         for k in dates:
             if row[k] is not None:
                 row[k] = date.fromisoformat(row[k])
