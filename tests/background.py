@@ -1,8 +1,9 @@
 """Long checks run as child processes from the start of the test session, so that they overlap the
 rest of the suite on a second core; the test that owns a job waits for it and checks its output.
 
-conftest.py starts the job of every collected test listed in OWNERS; a test run on its own starts
-its job itself. Each job gets a private scratch folder (its working directory and cache).
+conftest.py starts the job of every collected test listed in OWNERS and moves those tests to the end
+of the session; a test run on its own starts its job itself. Each job gets a private scratch folder
+(its working directory and cache).
 """
 
 from __future__ import annotations
@@ -64,9 +65,14 @@ def start(name: str) -> None:
     _RUNNING[name] = (proc, folder)
 
 
+def owns(node_id: str) -> str | None:
+    """The job the test `node_id` checks, if any."""
+    return next((job for tail, job in OWNERS.items() if node_id.endswith(tail)), None)
+
+
 def start_for(node_ids: list[str]) -> None:
     for node_id in node_ids:
-        name = next((job for tail, job in OWNERS.items() if node_id.endswith(tail)), None)
+        name = owns(node_id)
         if name:
             start(name)
 

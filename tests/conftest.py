@@ -10,6 +10,13 @@ import pytest
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that wait for a background check run last, when it has had the most time."""
+    from background import owns
+
+    items.sort(key=lambda item: owns(item.nodeid) is not None)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the long checks of the collected tests in the background (see tests/background.py)."""
     from background import start_for
