@@ -132,10 +132,11 @@ class Sections:
             raise FormatError(f"section {name} fails its checksum")
         return blob if typecode == "B" else blob.cast(typecode)
 
-    def chunked(self, name: str) -> tuple[memoryview, Callable[[int, int], None]]:
+    def chunked(self, name: str) -> tuple[memoryview, bytearray, Callable[[int, int], None]]:
         """A section and a function that checks the chunks holding bytes [lo, hi) the first time. A
         chunk found damaged then (after the file was opened) is reported through `damaged`, which
-        may remove the file and returns the message of the error raised."""
+        may remove the file and returns the message of the error raised. The bytearray says which
+        chunks were checked (one byte per CHUNK), for callers that test it before calling."""
         blob, crcs, typecode = self._blob(name)
         if not isinstance(crcs, list) or len(crcs) != (len(blob) + CHUNK - 1) // CHUNK:
             raise FormatError(f"section {name} lacks its chunk checksums")
@@ -147,7 +148,7 @@ class Sections:
                     if zlib.crc32(blob[k * CHUNK:(k + 1) * CHUNK]) != crcs[k]:
                         raise FormatError(self.damaged(f"section {name} fails its checksum"))
                     done[k] = 1
-        return (blob if typecode == "B" else blob.cast(typecode)), check
+        return (blob if typecode == "B" else blob.cast(typecode)), done, check
 
 
 class Heap:
@@ -155,9 +156,9 @@ class Heap:
     string back to its id. Ids below `keys` are the table keys (node and vertex ids), in sorted order."""
 
     def __init__(self, sections: Sections) -> None:
-        offsets, check_offsets = sections.chunked("strings.offsets")
-        data, check_data = sections.chunked("strings.data")
-        width = offsets.itemsize
+        offsets, odone, check_offsets = sections.chunked("strings.offsets")
+        data, ddone, check_data = sections.chunked("strings.data")
+        width, shift = offsets.itemsize, CHUNK.bit_length() - 1
         memo: dict[int, str | None] = {NONE: None}
         ids: dict[str, int] = {}
         self.ids = ids
@@ -167,9 +168,11 @@ class Heap:
         def text(i: int) -> str | None:
             found = memo.get(i, memo)
             if found is memo:
-                check_offsets(i * width, (i + 2) * width)
+                if not (odone[i * width >> shift] and odone[((i + 2) * width - 1) >> shift]):
+                    check_offsets(i * width, (i + 2) * width)
                 lo, hi = offsets[i], offsets[i + 1]
-                check_data(lo, hi)
+                if not (ddone[lo >> shift] and ddone[max(hi - 1, lo) >> shift]):
+                    check_data(lo, hi)
                 found = memo[i] = str(data[lo:hi], "utf-8", "surrogatepass")
                 ids[found] = i  # type: ignore[index]
             return found  # type: ignore[return-value]

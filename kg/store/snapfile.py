@@ -23,7 +23,7 @@ from kg.store.columns import NONE, Heap, Sections, Strings, encode_rows, row_rea
 BIG = ("nodes", "graph", "names")
 ENDS = ("source", "target")  # the first two fields of an Edge: stored as vertex numbers
 # Read when a row is built; the other fields (names, comments, provenance) when first looked at.
-NODE_EAGER = ("id", "label", "type")
+NODE_EAGER = ("label", "type")  # and the id, which the caller knows
 EDGE_EAGER = ("relation", "grade")
 
 
@@ -221,9 +221,10 @@ class _Index:
 
 
 class LazyRows(Mapping[str, Any]):
-    """id -> row object, for rows sorted by id; each row is built once, when first asked for."""
+    """id -> row object, for rows sorted by id; each row is built once, when first asked for, by
+    `build(row number, id)`."""
 
-    def __init__(self, keys: _Index, build: Callable[[int], Any]) -> None:
+    def __init__(self, keys: _Index, build: Callable[[int, str], Any]) -> None:
         self._keys, self.build = keys, build
         self.built: dict[str, Any] = {}
 
@@ -233,7 +234,7 @@ class LazyRows(Mapping[str, Any]):
             i = self._keys.find(key) if isinstance(key, str) else None
             if i is None:
                 return default
-            found = self.built[key] = self.build(i)
+            found = self.built[key] = self.build(i, key)
         return found
 
     def __getitem__(self, key: str) -> Any:
@@ -255,9 +256,9 @@ class LazyRows(Mapping[str, Any]):
 class LazyAdjacency(Mapping[str, tuple[Edge, ...]]):
     """vertex id -> its out-edges (or in-edges), for vertices that have any; an Edge is built once."""
 
-    def __init__(self, vertices: _Index, offsets: memoryview, rows: Callable[[int], Any],
-                 edge: Callable[[int], Edge]) -> None:
-        self.vertices, self.offsets, self.rows, self.edge = vertices, offsets, rows, edge
+    def __init__(self, vertices: _Index, offsets: memoryview, edges: Callable[[int, str], tuple[Edge, ...]]
+                 ) -> None:
+        self.vertices, self.offsets, self.edges = vertices, offsets, edges
         self.built: dict[str, tuple[Edge, ...]] = {}
 
     def get(self, key: Any, default: Any = None) -> Any:
@@ -266,7 +267,7 @@ class LazyAdjacency(Mapping[str, tuple[Edge, ...]]):
             v = self.vertices.find(key) if isinstance(key, str) else None
             if v is None or self.offsets[v] == self.offsets[v + 1]:
                 return default
-            found = self.built[key] = tuple(map(self.edge, self.rows(v)))
+            found = self.built[key] = self.edges(v, key)
         return found
 
     def __getitem__(self, key: str) -> tuple[Edge, ...]:
@@ -292,6 +293,7 @@ def _graph(sections: Sections, heap: Heap) -> DepGraph:
     vertices = _Index(vertex_col, heap, sections.raw("graph.vertices.of_key"))
     source, target = sections.raw("edges.source"), sections.raw("edges.target")
     build, text = row_reader(sections, heap, "edges", Edge, skip=ENDS, eager=EDGE_EAGER), heap.text
+    succ, pred, pred_rows = sections.raw("graph.succ"), sections.raw("graph.pred"), sections.raw("graph.pred.edges")
     names: list[str | None] = [None] * len(vertex_col)
     built: dict[int, Edge] = {}
 
@@ -301,22 +303,34 @@ def _graph(sections: Sections, heap: Heap) -> DepGraph:
             found = names[v] = text(vertex_col[v]) or ""
         return found
 
-    def edge(row: int) -> Edge:
-        found = built.get(row)
-        if found is None:
-            found = built[row] = build(row, name(source[row]), name(target[row]))
-        return found
+    def out_edges(v: int, key: str) -> tuple[Edge, ...]:
+        names[v] = key
+        found = []
+        for row in range(succ[v], succ[v + 1]):
+            e = built.get(row)
+            if e is None:
+                e = built[row] = build(row, key, name(target[row]))
+            found.append(e)
+        return tuple(found)
 
-    succ, pred, pred_rows = sections.raw("graph.succ"), sections.raw("graph.pred"), sections.raw("graph.pred.edges")
-    return DepGraph(succ=LazyAdjacency(vertices, succ, lambda v: range(succ[v], succ[v + 1]), edge),
-                    pred=LazyAdjacency(vertices, pred, lambda v: pred_rows[pred[v]:pred[v + 1]], edge))
+    def in_edges(v: int, key: str) -> tuple[Edge, ...]:
+        names[v] = key
+        found = []
+        for row in pred_rows[pred[v]:pred[v + 1]]:
+            e = built.get(row)
+            if e is None:
+                e = built[row] = build(row, name(source[row]), key)
+            found.append(e)
+        return tuple(found)
+
+    return DepGraph(succ=LazyAdjacency(vertices, succ, out_edges), pred=LazyAdjacency(vertices, pred, in_edges))
 
 
 def _names(sections: Sections, heap: Heap) -> Mapping[str, tuple[tuple[str, int], ...]]:
     offsets, ids, strengths = (sections.raw(f"names.{n}") for n in ("offsets", "ids", "strengths"))
     text = heap.text
 
-    def entries(i: int) -> tuple[tuple[str, int], ...]:
+    def entries(i: int, key: str) -> tuple[tuple[str, int], ...]:
         return tuple((text(ids[j]) or "", strengths[j]) for j in range(offsets[i], offsets[i + 1]))
     return LazyRows(_Index(sections.raw("names.key"), heap), entries)
 
@@ -329,5 +343,5 @@ def read_snapshot(fileno: int, damaged: Callable[[str], str] | None = None) -> S
     heap = Heap(sections)
     values = from_json(bytes(sections.raw("small")))
     node_index = _Index(sections.raw("nodes.id"), heap, sections.raw("nodes.of_key"))
-    nodes = LazyRows(node_index, row_reader(sections, heap, "nodes", Node, eager=NODE_EAGER))
+    nodes = LazyRows(node_index, row_reader(sections, heap, "nodes", Node, skip=("id",), eager=NODE_EAGER))
     return Snapshot(nodes=nodes, graph=_graph(sections, heap), names=_names(sections, heap), **values)
