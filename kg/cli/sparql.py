@@ -19,6 +19,19 @@ StorePathOpt = Annotated[Path | None, typer.Option("--store-path", help=(
     "Folder of a persisted Oxigraph store (with --store oxigraph); reloaded when the data change."))]
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", "-p", help="NAME=VALUE for the query's 'VALUES ?NAME { ... }' line (repeatable).")]
+MemoryOpt = Annotated[str, typer.Option("--max-memory", metavar="SIZE", help=(
+    "Memory a query may use, such as 512M or 2G (0: no cap); a query past it is stopped."))]
+ServiceOpt = Annotated[bool, typer.Option("--allow-service", help=(
+    "Allow federated SERVICE clauses (queries that make this program fetch other URLs)."))]
+
+
+def _size(text: str) -> int:
+    from kg.sparql.guard import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise UsageError(f"--max-memory: {exc}") from None
 
 
 def _write(data: bytes) -> None:
@@ -31,13 +44,21 @@ def sparql(
     query: Annotated[str, typer.Argument(help="SPARQL text, a .rq file, or a cookbook query name (see kg queries).")],
     data: DataOpt = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help=(
-        "SELECT/ASK: table, csv, tsv, json, xml (default table); CONSTRUCT/DESCRIBE: turtle, nt, jsonld."))] = None,
+        "SELECT/ASK: table, csv, tsv, json, xml (default table); CONSTRUCT/DESCRIBE: turtle, nt, jsonld, "
+        "rdfxml."))] = None,
     store: StoreOpt = "rdflib", store_path: StorePathOpt = None,
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="Query this SPARQL 1.1 endpoint URL instead.")] = None,
     param: ParamOpt = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0, help="Stop the query after this many seconds "
+                                           "(0: no limit).")] = 0,
+    max_memory: MemoryOpt = "1G",
+    allow_service: ServiceOpt = False,
 ) -> None:
-    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); common prefixes are predeclared."""
+    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); common prefixes are predeclared.
+
+    The query runs in a process of its own, so a query that crashes the engine or runs away ends in a
+    one-line error."""
     from kg.cli.render import emit, note
     from kg.sparql.cookbook import parse_params
     from kg.sparql.query import execute
@@ -51,7 +72,8 @@ def sparql(
             note(f"note: {query} gives wrong rows on the {store} store; running it on {chosen}")
             store = chosen
     answer, out = execute(query, params=parse_params(param or []), extra=tuple(data or ()), store=store,
-                          store_path=store_path, endpoint=endpoint, fmt=fmt)
+                          store_path=store_path, endpoint=endpoint, fmt=fmt, allow_service=allow_service,
+                          timeout=timeout or None, max_memory=_size(max_memory) or None)
     if out != "table":
         _write(serialize(answer, out))
         return
@@ -86,23 +108,31 @@ def queries(
 
 @app.command()
 def serve(
-    data: DataOpt = None, store: StoreOpt = "rdflib",
+    data: DataOpt = None,
+    store: Annotated[str, typer.Option("--store", help="Query engine and store: oxigraph (fast) or rdflib.")
+                     ] = "oxigraph",
     host: Annotated[str, typer.Option(
         "--host", help="Address to bind; 0.0.0.0 exposes it to the network.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port (0: any free port).")] = 8000,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Stop a query after this many seconds.")] = 30.0,
     max_rows: Annotated[int, typer.Option(
         "--max-rows", min=1, help="Cut results to this many rows or triples.")] = 10000,
-    allow_service: Annotated[bool, typer.Option("--allow-service", help="Allow federated SERVICE clauses.")] = False,
+    max_memory: MemoryOpt = "1G",
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Query processes (queries at once).")] = 8,
+    cors: Annotated[list[str] | None, typer.Option("--cors", metavar="ORIGIN", help=(
+        "Let web pages from ORIGIN (such as https://example.org, or *) read answers (repeatable)."))] = None,
+    allow_service: ServiceOpt = False,
 ) -> None:
-    """Serve a read-only SPARQL 1.1 endpoint at /sparql and a query page at / (Ctrl-C stops it).
+    """Serve a read-only SPARQL 1.1 endpoint at /sparql, a query page at / and Linked Data at /id/NAME
+    and /ont (Ctrl-C stops it).
 
-    Each query runs in a forked process, so the store is in memory (rdflib or Oxigraph); to serve a
+    Queries are parsed and run in a pool of forked processes, so the store is in memory; to serve a
     persisted Oxigraph folder, run `oxigraph serve-read-only --location DIR`."""
     from kg.serve.server import ServeOptions, serve_forever
 
     serve_forever(ServeOptions(extra=tuple(data or ()), store=store, host=host, port=port, timeout=timeout,
-                               max_rows=max_rows, allow_service=allow_service))
+                               max_rows=max_rows, allow_service=allow_service, max_memory=_size(max_memory),
+                               workers=workers, cors=tuple(cors or ())))
 
 
 @app.command()
