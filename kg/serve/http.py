@@ -92,6 +92,11 @@ class Handler(BaseHTTPRequestHandler):
     server: Server
     cors: tuple[str, ...] = ()
 
+    def setup(self) -> None:
+        super().setup()
+        with contextlib.suppress(OSError):  # headers and body leave at once, not 40 ms apart (Nagle)
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def handle_one_request(self) -> None:
         self._started = time.monotonic()
         with self.server.lock:
