@@ -121,6 +121,9 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Query processes (queries at once).")] = 8,
     cors: Annotated[list[str] | None, typer.Option("--cors", metavar="ORIGIN", help=(
         "Let web pages from ORIGIN (such as https://example.org, or *) read answers (repeatable)."))] = None,
+    read_timeout: Annotated[float, typer.Option("--read-timeout", min=0.1, help=(
+        "Close a connection that sends nothing for this many seconds, or takes three times as long to send "
+        "a request."))] = 10.0,
     allow_service: ServiceOpt = False,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint at /sparql, a query page at / and Linked Data at /id/NAME
@@ -132,7 +135,7 @@ def serve(
 
     serve_forever(ServeOptions(extra=tuple(data or ()), store=store, host=host, port=port, timeout=timeout,
                                max_rows=max_rows, allow_service=allow_service, max_memory=_size(max_memory),
-                               workers=workers, cors=tuple(cors or ())))
+                               workers=workers, cors=tuple(cors or ()), read_timeout=read_timeout))
 
 
 @app.command()

@@ -18,8 +18,6 @@ from typing import Any
 from kg.serve.types import Reply
 
 MAX_BODY = 1 << 20  # bytes of query a request may carry
-READ_TIMEOUT = 10.0  # seconds a socket read may wait
-REQUEST_DEADLINE = 30.0  # seconds to receive one whole request (request line, headers, body)
 MAX_CONNECTIONS = 64
 _LENGTH = re.compile(r"[0-9]{1,15}")
 _SPACES = re.compile(r"[ \t\n]+")
@@ -38,13 +36,14 @@ def _escape(match: re.Match[str]) -> str:
 
 class Server(ThreadingHTTPServer):
     """One thread per connection, at most MAX_CONNECTIONS of them; a reaper thread closes connections
-    that take longer than REQUEST_DEADLINE to send a request."""
+    that take longer than `deadline` seconds to send a request (request line, headers and body)."""
 
     request_queue_size = 128
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], deadline: float) -> None:
         super().__init__(address, handler)
+        self.deadline = deadline
         self.reading: dict[socket.socket, float] = {}  # connection -> when it began sending its request
         self.connections = 0
         self.lock = threading.Lock()
@@ -74,10 +73,10 @@ class Server(ThreadingHTTPServer):
 
     def _reap(self) -> None:
         while True:
-            time.sleep(1.0)
+            time.sleep(min(1.0, self.deadline / 4))
             now = time.monotonic()
             with self.lock:
-                late = [conn for conn, since in self.reading.items() if now - since > REQUEST_DEADLINE]
+                late = [conn for conn, since in self.reading.items() if now - since > self.deadline]
             for conn in late:
                 with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
@@ -88,7 +87,7 @@ class Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse connections
     server_version = "exportkg-sparql/2"
-    timeout = READ_TIMEOUT
+    timeout = 10.0  # seconds a socket read may wait (kg serve --read-timeout)
     server: Server
     cors: tuple[str, ...] = ()
 
@@ -141,20 +140,20 @@ class Handler(BaseHTTPRequestHandler):
         if problem is not None:
             return problem
         length, data = int(self.headers["Content-Length"]), bytearray()
-        deadline = self._started + REQUEST_DEADLINE
+        deadline = self._started + self.server.deadline
         while len(data) < length:
             left = deadline - time.monotonic()
             try:
                 if left <= 0:
                     raise TimeoutError
-                self.connection.settimeout(min(left, READ_TIMEOUT))
+                self.connection.settimeout(min(left, self.timeout))
                 chunk = self.rfile.read1(length - len(data))
             except (TimeoutError, OSError):
                 return Reply.text(408, f"the request body did not arrive in time ({len(data)} of {length} bytes)")
             if not chunk:
                 return Reply.text(400, f"the request body ended after {len(data)} of {length} bytes (Content-Length)")
             data += chunk
-        self.connection.settimeout(READ_TIMEOUT)
+        self.connection.settimeout(self.timeout)
         self._body_read = True
         return bytes(data)
 
@@ -173,7 +172,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         self.end_headers()
         if not head_only:
-            self.connection.settimeout(READ_TIMEOUT + len(reply.body) / 1e6)  # at least 1 MB/s
+            self.connection.settimeout(self.timeout + len(reply.body) / 1e6)  # at least 1 MB/s
             with contextlib.suppress(OSError):
                 self.wfile.write(reply.body)
         self.log(reply, query)
@@ -198,7 +197,7 @@ class Handler(BaseHTTPRequestHandler):
         """Errors the base class answers itself (a malformed request line, too many headers)."""
         text = format % args if args else format
         if text.startswith("Request timed out"):
-            return  # an idle keep-alive connection closed after READ_TIMEOUT: routine
+            return  # an idle keep-alive connection closed after the read timeout: routine
         sys.stderr.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {self.client_address[0]} {clean(text)}\n")
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:

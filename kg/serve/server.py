@@ -39,6 +39,7 @@ def make_handler(endpoint: Endpoint, ld: LinkedData, triples: int) -> type[Handl
 
     class Routes(Handler):
         cors = endpoint.options.cors
+        timeout = endpoint.options.read_timeout
 
         def do_GET(self, head_only: bool = False) -> None:
             url = urllib.parse.urlsplit(self.path)
@@ -164,7 +165,8 @@ def serve_forever(options: ServeOptions) -> None:
     try:
         api: Api = open_api(options.extra)
         ld = LinkedData(api, Endpoint(pool, options))
-        server = Server((options.host, options.port), make_handler(Endpoint(pool, options), ld, triples))
+        server = Server((options.host, options.port), make_handler(Endpoint(pool, options), ld, triples),
+                        deadline=3 * options.read_timeout)
     except OSError as exc:
         pool.close()
         raise StoreError(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}") from None

@@ -18,6 +18,7 @@ class ServeOptions:
     max_memory: int = 1 << 30  # bytes a query process may grow by; 0: no cap
     workers: int = 8  # query processes
     cors: tuple[str, ...] = ()  # origins allowed to read answers from a browser ("*": any)
+    read_timeout: float = 10.0  # seconds a socket read may wait; a whole request gets three times that
 
 
 @dataclass(frozen=True, slots=True)
