@@ -19,9 +19,9 @@ from test_endpoint import HEAVY, fetch, get
 pytestmark = pytest.mark.server
 NESTED = "SELECT * WHERE " + "{" * 3000 + "}" * 3000  # 6 KB that overflowed Oxigraph's parser stack
 CHAINED = "SELECT * WHERE { FILTER(" + "+".join(["1"] * 10000) + ") }"
-CONCAT = ("SELECT (STRLEN(?i) AS ?n) WHERE { BIND(\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\""
-          " AS ?a) " + " ".join(f"BIND(CONCAT({', '.join([f'?{x}'] * 8)}) AS ?{y})" for x, y in zip("abcdefgh", "bcdefghi",
-                                                                                                strict=True)) + " }")
+_PAIRS = zip("abcdefgh", "bcdefghi", strict=True)
+_GROW = " ".join(f"BIND(CONCAT({', '.join([f'?{x}'] * 8)}) AS ?{y})" for x, y in _PAIRS)
+CONCAT = f'SELECT (STRLEN(?i) AS ?n) WHERE {{ BIND("{"0123456789abcdef" * 4}" AS ?a) {_GROW} }}'  # 64 bytes x 8^8
 
 
 class Listener:

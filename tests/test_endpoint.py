@@ -112,7 +112,7 @@ def test_format_parameter_and_post_forms(kg_server) -> None:
 
 @pytest.mark.parametrize("accept", ["", "text/turtle", "application/rdf+xml", "application/ld+json"])
 def test_service_description_at_sparql_without_a_query(kg_server, accept: str) -> None:
-    status, headers, body = fetch(f"{kg_server.base}/sparql", headers={"Accept": accept} if accept else {})
+    status, _, body = fetch(f"{kg_server.base}/sparql", headers={"Accept": accept} if accept else {})
     parser = {"": "turtle", "text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
     described = Graph().parse(data=body, format=parser[accept])
     service = URIRef(f"{kg_server.base}/sparql")
