@@ -35,7 +35,7 @@ _TOKEN = re.compile(r"""
     (?P<ws>\s+) | (?P<comment>\#[^\n\r]*) | (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<var>[?$]\w+) | (?P<pname>[^\s:<>"'{}()\[\],;.\#?$]*:[^\s<>"'{}()\[\],;.\#]*)
+  | (?P<var>[?$]\w+) | (?P<bnode>_:[\w.\-]*) | (?P<pname>(?:[^\W\d_][\w.\-]*)?:[^\s<>"'{}()\[\],;.\#|/^*+?!=&]*)
   | (?P<word>[A-Za-z_]\w*) | (?P<other>.)""", re.X | re.S)
 _OX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)  # Oxigraph's column is one past the culprit
 

@@ -18,6 +18,7 @@ network (kg.sparql.guard.deny_network).
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import math
 import os
@@ -80,6 +81,7 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
 def _serve(conn: socket.socket, work: Work, limits: Limits) -> None:
     """A worker's loop: one request at a time until its socket closes or it retires."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    faulthandler.disable()  # a crash is reported by the pool, not dumped on the parent's terminal
     cap_memory(limits.max_memory)
     start, served = resident(), 0
     while True:
