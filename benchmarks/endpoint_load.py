@@ -23,9 +23,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +124,7 @@ def _run(port: int, cheap: int, expensive: int, seconds: float) -> dict[str, obj
 
 def _machine() -> dict[str, object]:
     load = os.getloadavg()
-    return {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+    return {"when": datetime.now(UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
             "platform": f"{platform.system()} {platform.machine()}", "python": platform.python_version(),
             "load_before": [round(x, 2) for x in load]}
 
@@ -132,7 +133,8 @@ def measure(stores: list[str], seconds: float) -> dict[str, object]:
     doc: dict[str, object] = {"machine": _machine(), "cheap": CHEAP, "expensive": EXPENSIVE, "runs": []}
     RESULTS.mkdir(parents=True, exist_ok=True)
     for store in stores:
-        with serving(store, 10.0, RESULTS / f"endpoint-load-{store}.log") as port:
+        log = Path(tempfile.gettempdir()) / f"kg-endpoint-load-{store}.log"  # one line per request: large
+        with serving(store, 10.0, log) as port:
             for cheap, expensive in ((1, 0), (10, 0), (1, 4)):
                 row = _run(port, cheap, expensive, seconds)
                 row["store"] = store
@@ -158,8 +160,19 @@ def markdown(doc: dict[str, object]) -> str:
         lines.append(f"| {r['store']} | {r['clients']} | {r['expensive']} | {r['per_second']} | {r['p50_ms']} ms | "
                      f"{r['p99_ms']} ms | {r['max_ms']} ms | {statuses} |")
     lines += ["", "Targets: at least 300 cheap SELECTs per second from 10 clients with p99 under 100 ms (Oxigraph, "
-              "the default store), and cheap queries still answered promptly while four expensive ones run.", ""]
+              "the default store), and cheap queries still answered promptly while four expensive ones run: "
+              f"{_verdict(doc)}.", ""]
     return "\n".join(lines)
+
+
+def _verdict(doc: dict[str, object]) -> str:
+    runs = {(r["store"], r["clients"], r["expensive"]): r for r in doc["runs"]}  # type: ignore[union-attr]
+    busy, loaded = runs.get(("oxigraph", 10, 0)), runs.get(("oxigraph", 1, 4))
+    if busy is None or loaded is None:
+        return "not measured (run with the oxigraph store)"
+    met = busy["per_second"] >= 300 and busy["p99_ms"] < 100 and loaded["p99_ms"] < 100
+    return (f"{'met' if met else 'NOT met'} ({busy['per_second']}/s, p99 {busy['p99_ms']} ms; beside four expensive "
+            f"queries p99 {loaded['p99_ms']} ms)")
 
 
 def write_docs(section: str) -> None:
