@@ -91,6 +91,12 @@ def hop_limit(value: int | None, option: str = "--max-hops", *, upper: int = 30)
     return value
 
 
+def _many(value: str | Sequence[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value) or None
+
+
 @dataclass
 class Graph:
     """The knowledge graph: the packaged data plus `data` files, answered from a compiled snapshot."""
@@ -172,13 +178,15 @@ class Graph:
 
     # --- control questions ----------------------------------------------------------------------
     def controls(self, *, as_of: date | str | None = None, covers: str | None = None, status: str | None = None,
-                 destination: str | None = None) -> Records:
-        """Control instruments with their status on a date, filtered by node, status and destination."""
+                 destination: str | None = None, jurisdiction: str | Sequence[str] | None = None) -> Records:
+        """Control instruments with their status on a date, filtered by the node they cover (a family:
+        any member), status, destination and jurisdiction (ISO code or name; several allowed)."""
         from kg.analysis.controls import list_controls
+        from kg.analysis.families import members
 
-        node = self.resolve(covers) if covers else None
-        return Records(list_controls(self.snapshot, parse_date(as_of), covers=node, status=status,
-                                     destination=destination))
+        nodes = members(self.snapshot, self.resolve(covers)) if covers else None
+        return Records(list_controls(self.snapshot, parse_date(as_of), covers=nodes, status=status,
+                                     destination=destination, jurisdictions=_many(jurisdiction)))
 
     def control(self, instrument: str, *, as_of: date | str | None = None) -> Record:
         """One instrument in full: items with codes, provisions, status history, relations, sources."""
@@ -188,19 +196,53 @@ class Graph:
         return Record(control_detail(snap, resolve_instrument(snap, instrument), parse_date(as_of)), "item_details")
 
     def timeline(self, *, covers: str | None = None, start: date | str | None = None,
-                 end: date | str | None = None) -> Records:
-        """Status events in date order, optionally for the instruments covering one node and a date range."""
+                 end: date | str | None = None, jurisdiction: str | Sequence[str] | None = None) -> Records:
+        """Status events in date order, optionally for the instruments covering a node (a family: any
+        member), of some jurisdictions, within a date range."""
         from kg.analysis.controls import timeline
+        from kg.analysis.families import members
 
-        node = self.resolve(covers) if covers else None
-        return Records(timeline(self.snapshot, node=node, start=parse_date(start, "--from") if start else None,
-                                end=parse_date(end, "--to") if end else None))
+        nodes = members(self.snapshot, self.resolve(covers)) if covers else None
+        return Records(timeline(self.snapshot, node=nodes, start=parse_date(start, "--from") if start else None,
+                                end=parse_date(end, "--to") if end else None, jurisdictions=_many(jurisdiction)))
 
-    def changes(self, start: date | str, end: date | str) -> Records:
-        """Instruments whose status changed between two dates, with the dates of change."""
+    def changes(self, start: date | str, end: date | str, *,
+                jurisdiction: str | Sequence[str] | None = None) -> Records:
+        """Instruments whose status changed between two dates, with every step between them."""
         from kg.analysis.controls import changes
 
-        return Records(changes(self.snapshot, parse_date(start, "FROM"), parse_date(end, "TO")))
+        return Records(changes(self.snapshot, parse_date(start, "FROM"), parse_date(end, "TO"),
+                               jurisdictions=_many(jurisdiction)))
+
+    def responses(self, *, jurisdiction: str | Sequence[str] | None = None) -> Record:
+        """Measures taken in answer to other measures: the links (dates, evidence) and their chains."""
+        from kg.analysis.responses import responses
+
+        return Record(responses(self.snapshot, jurisdictions=_many(jurisdiction)), "links")
+
+    # --- materials and words --------------------------------------------------------------------
+    def uses(self, name: str, *, min_confidence: str = "C") -> Record:
+        """End uses of a material or family with their shares of consumption, and how much the graph
+        reaches: {node, uses: [{id, label, share_percent, reference_year, sources, ...}], covered_percent}."""
+        from kg.analysis.uses import uses
+
+        return Record(uses(self.snapshot, self.resolve(name), min_confidence=parse_grade(min_confidence)), "uses")
+
+    def uses_view(self, name: str, out: Path | str, *, min_confidence: str = "C") -> ViewReport:
+        """Write the end uses of a material as an offline bar chart page."""
+        import kg.views as views
+
+        path = views.check_out_path(Path(out))
+        return views.write_uses(self.uses(name, min_confidence=min_confidence), path)
+
+    def search(self, text: str, *, limit: int = 20, types: Sequence[str] | None = None) -> Records:
+        """Nodes whose names match `text`, best first, with type, id and the name matched."""
+        from kg.analysis.names import search
+
+        if limit < 1:
+            raise UsageError(f"--limit must be at least 1, not {limit}")
+        return Records({"id": m.id, "label": m.label, "type": m.type, "score": m.score, "matched": m.matched}
+                       for m in search(self.snapshot, text, limit=limit, types=types))
 
     # --- the graph itself -----------------------------------------------------------------------
     def info(self) -> Record:

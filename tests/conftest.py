@@ -44,6 +44,22 @@ def tiny_snapshot():
     return compile_snapshot(g)
 
 
+@pytest.fixture(scope="session")
+def family_snapshot():
+    """Ontology + tiny.ttl + families.ttl: a material family, use shares, everyday words, a second
+    jurisdiction answering the first, a country group."""
+    from rdflib import Graph
+
+    from kg.model.resources import ontology_files
+    from kg.store.compile import compile_snapshot
+    from kg.store.load import parse_into
+
+    g = Graph()
+    for path in [*ontology_files(), DATA / "valid" / "tiny.ttl", DATA / "valid" / "families.ttl"]:
+        parse_into(g, path)
+    return compile_snapshot(g)
+
+
 @pytest.fixture(scope="session", params=["oxigraph", "rdflib"])
 def kg_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """A real `kg serve` process on each in-memory store, shared by the endpoint test modules."""

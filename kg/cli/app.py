@@ -6,12 +6,14 @@ console script nor typer's test runner ever shows a traceback.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from kg.model.errors import KGError, UsageError
 
@@ -19,8 +21,12 @@ if TYPE_CHECKING:
     from kg.api import Graph
 
 
+INTERNAL_ERROR = 70  # an unexpected failure of the tool itself (a bug); exit codes are listed in docs/cli.md
+
+
 class _Group(TyperGroup):
-    """Turns core errors into one line on stderr and the error's exit code, for every command."""
+    """Turns core errors into one line on stderr and the error's exit code, for every command; an
+    unexpected failure becomes one line too (KG_DEBUG=1 shows the traceback)."""
 
     def invoke(self, ctx):
         try:
@@ -28,6 +34,15 @@ class _Group(TyperGroup):
         except KGError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, TyperException, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("KG_DEBUG"):
+                raise
+            first = (str(exc).strip().splitlines() or [""])[0][:200]
+            typer.echo(f"error: unexpected failure ({type(exc).__name__}: {first}); rerun with KG_DEBUG=1 "
+                       "for the traceback and please report it", err=True)
+            raise typer.Exit(INTERNAL_ERROR) from None
 
 
 app = typer.Typer(
@@ -45,6 +60,9 @@ ConfOpt = Annotated[str, typer.Option("--min-confidence", help="Weakest edge gra
 EndpointOpt = Annotated[str | None, typer.Option("--endpoint", help="Run against a SPARQL 1.1 endpoint URL.")]
 StoreOpt = Annotated[str, typer.Option("--store", help="Triple store for SPARQL: rdflib or oxigraph.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ignore the compiled cache.")]
+JurisdictionOpt = Annotated[list[str] | None, typer.Option(
+    "--jurisdiction", "-j", metavar="CODE",
+    help="Only measures of this jurisdiction: CN, US, NL, JP, EU, TW or a name (repeatable; default all).")]
 
 
 def _date(text: str | None, option: str = "--as-of") -> date:
