@@ -44,8 +44,8 @@ def _save(path: Path, data: bytes) -> None:
         raise UsageError(f"--out {path} is not a regular file; give a file name, or - for stdout")
     umask = os.umask(0o022)
     os.umask(umask)
-    try:
-        write_atomic(path, data, mode=0o666 & ~umask)
+    try:  # a link stays a link: the file it points to gets the new content
+        write_atomic(path.resolve() if path.is_symlink() else path, data, mode=0o666 & ~umask)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
