@@ -44,17 +44,19 @@ def test_exposure_lists_gallium_with_its_controls() -> None:
     assert "mofcom-gac-2023-23" in inputs["gallium"]["controls"], inputs["gallium"]
 
 
-def test_paths_json_has_sources() -> None:
+def test_paths_json_is_the_whole_answer_with_sources() -> None:
     code, out, err = run("paths", "gallium", "AESA radar", "--format", "json", "--max-paths", "3")
-    paths = json.loads(out)
-    assert code == 0 and paths, err
+    answer = json.loads(out)
+    paths = answer["paths"]
+    assert code == 0 and paths and answer["listed"] == len(paths) <= answer["total"], err
+    assert {"from", "to", "total", "listed", "limit_hit", "max_hops", "max_paths"} <= answer.keys(), answer.keys()
     assert all(p["sources"] and p["nodes"][0] == "gallium" and p["nodes"][-1] == "AESA radar" for p in paths), paths
     assert all(len(p["relations"]) == len(p["nodes"]) - 1 for p in paths)
     assert "path(s)" in err
     code, out, _ = run("paths", "gallium", "AESA radar", "--format", "json", "--as-of", "2023-06-01")
-    assert code == 0 and all(p["restricted"] == {} for p in json.loads(out)), out[:300]
+    assert code == 0 and all(p["restricted"] == {} for p in json.loads(out)["paths"]), out[:300]
     code, out, _ = run("paths", "gallium", "AESA radar", "--format", "json", "--as-of", "2023-09-01")
-    assert all("mofcom-gac-2023-23" in p["restricted"]["gallium"] for p in json.loads(out)), out[:300]
+    assert all("mofcom-gac-2023-23" in p["restricted"]["gallium"] for p in json.loads(out)["paths"]), out[:300]
 
 
 def test_unknown_name_is_one_line_with_suggestion() -> None:
