@@ -36,10 +36,11 @@ def info(data: DataOpt = None, fmt: FormatOpt = "table", endpoint: EndpointOpt =
     _fmt(fmt)
     result = _graph(data, endpoint=endpoint, store=store, no_cache=no_cache).info()
     ds = result["dataset"]
-    rows = [{"what": k, "count": v} for k, v in result.items() if isinstance(v, int)]
-    emit(result, fmt, rows=rows, columns=[("what", "what"), ("count", "count")],
-         title=f"exportkg {result['software_version']} · data {ds['version']}, issued {ds['issued']} · "
-               f"licence {ds['license']}")
+    release = [{"what": "data release", "count": f"{ds['version']} (issued {ds['issued']})"},
+               {"what": "licence", "count": ds["license"]},
+               {"what": "software", "count": f"exportkg {result['software_version']}"}]
+    rows = release + [{"what": k, "count": v} for k, v in result.items() if isinstance(v, int)]
+    emit(result, fmt, rows=rows, columns=[("what", "what"), ("count", "value")], title="exportkg")
 
 
 @app.command()
