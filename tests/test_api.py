@@ -119,3 +119,11 @@ def test_user_data_and_views(tmp_path: Path) -> None:
     assert Path(page["path"]).is_file() and page["nodes"] > 1 and page["bytes"] > 1000, page
     with pytest.raises(UsageError, match="--depth must be between 1 and 30"):
         g.view("gallium", out=tmp_path / "x.html", depth=0)
+
+
+def test_every_method_has_a_docstring_and_a_row_in_python_md() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "python.md").read_text(encoding="utf-8")
+    public = sorted(n for n in dir(kg.Graph) if not n.startswith("_") and callable(getattr(kg.Graph, n)))
+    undocumented = [n for n in public if len((getattr(kg.Graph, n).__doc__ or "").split()) < 8]
+    missing = [n for n in public if f"`{n}(" not in text]
+    assert not undocumented and not missing, (undocumented, missing)
