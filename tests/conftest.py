@@ -42,3 +42,19 @@ def tiny_snapshot():
     for path in [*ontology_files(), DATA / "valid" / "tiny.ttl"]:
         parse_into(g, path)
     return compile_snapshot(g)
+
+
+@pytest.fixture(scope="session")
+def family_snapshot():
+    """Ontology + tiny.ttl + families.ttl: a material family, use shares, everyday words, a second
+    jurisdiction answering the first, a country group."""
+    from rdflib import Graph
+
+    from kg.model.resources import ontology_files
+    from kg.store.compile import compile_snapshot
+    from kg.store.load import parse_into
+
+    g = Graph()
+    for path in [*ontology_files(), DATA / "valid" / "tiny.ttl", DATA / "valid" / "families.ttl"]:
+        parse_into(g, path)
+    return compile_snapshot(g)

@@ -31,6 +31,9 @@ SAME_ANSWER = [
      ["timeline", "--material", "gallium", "--from", "2023-01-01", "--to", "2024-12-31"]),
     ("changes", ("2025-10-01", "2025-11-30"), {}, ["changes", "2025-10-01", "2025-11-30"]),
     ("info", (), {}, ["info"]),
+    ("uses", ("gallium",), {}, ["uses", "gallium"]),
+    ("search", ("gall",), {"limit": 5}, ["search", "gall", "--limit", "5"]),
+    ("responses", (), {}, ["responses"]),
     ("queries", (), {}, ["queries"]),
 ]
 
@@ -70,7 +73,7 @@ def test_cookbook_query_with_params(g: kg.Graph) -> None:
 
 def test_empty_answers_explain_themselves(g: kg.Graph) -> None:
     what_if = g.what_if("neodymium", as_of="2025-06-01")
-    assert what_if["newly_exposed"] == [] and "already downstream of a node controlled on 2025-06-01" in what_if.note
+    assert what_if["newly_exposed"] == [] and "downstream are already exposed on 2025-06-01" in what_if.note
     controls = g.controls(as_of="2025-03-01", covers="dysprosium")
     assert controls == [] and controls.note == "no instrument covering dysprosium on 2025-03-01", controls.note
     changes = g.changes("2020-01-02", "2020-01-03")

@@ -82,7 +82,7 @@ def test_imports_run_one_way_between_layers() -> None:
     wrong = []
     for a, b in _graph().edges:
         pa, pb = _part(a), _part(b)
-        if pa == pb or pa in ("kg", "__main__") or pb == "kg" and b == "kg":
+        if pa == pb or pa in ("kg", "__main__") or (pb == "kg" and b == "kg"):
             continue
         if pb not in ALLOWED.get(pa, set()):
             wrong.append(f"{a} -> {b}")

@@ -47,12 +47,13 @@ def test_counts_are_refused_below_one() -> None:
 
 
 @pytest.mark.parametrize(("argv", "why", "key"), [
-    (["what-if", "neodymium", "--as-of", "2025-06-01"], "already downstream of a node controlled on 2025-06-01",
+    (["what-if", "neodymium", "--as-of", "2025-06-01"], "downstream are already exposed on 2025-06-01",
      "newly_exposed"),
     (["controls", "--as-of", "2025-03-01", "--covers", "dysprosium"], "no instrument covering dysprosium", None),
     (["changes", "2020-01-02", "2020-01-03"], "no instrument changed status between 2020-01-02 and 2020-01-03", None),
     (["paths", "AESA radar", "gallium"], "no path leads from AESA radar to gallium within 8 hop(s)", "paths"),
     (["sparql", "SELECT ?x WHERE { ?x a ekg:Nothing }"], "the query matched nothing", "results"),
+    (["search", "qqqzzzxxx"], "nothing matches 'qqqzzzxxx'", None),
 ])
 @pytest.mark.parametrize("fmt", ["table", "json"])
 def test_empty_answers_exit_0_with_one_line_why(argv: list[str], why: str, key: str | None, fmt: str) -> None:

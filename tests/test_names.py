@@ -22,5 +22,6 @@ def test_unknown_name_suggests(tiny_snapshot) -> None:
 def test_real_data_symbols_and_chinese(snapshot) -> None:
     assert resolve(snapshot, "Ga") == "gallium"
     assert resolve(snapshot, "GaN") == "gallium-nitride"
-    assert resolve(snapshot, "镓") == "gallium"
-    assert resolve(snapshot, "Dysprosium") == "dysprosium"
+    assert resolve(snapshot, "镓") == "family-gallium"  # the element's name stands for all its forms
+    assert resolve(snapshot, "Dysprosium") == "family-dysprosium"
+    assert resolve(snapshot, "ekgr:dysprosium") == "dysprosium"

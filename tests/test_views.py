@@ -52,7 +52,7 @@ def ids(data: dict) -> set[str]:
 def test_neighbourhood_is_the_walk_both_ways(tmp_path: Path) -> None:
     from kg.analysis.dependencies import downstream, upstream
 
-    data = page_data(view(tmp_path, "gallium", "--depth", "2")[0])
+    data = page_data(view(tmp_path, "ekgr:gallium", "--depth", "2")[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
     want = {"gallium"} | {r.node for walk in (downstream, upstream)
                           for r in walk(snapshot.graph, "gallium", max_hops=2)}
@@ -64,7 +64,7 @@ def test_neighbourhood_is_the_walk_both_ways(tmp_path: Path) -> None:
 def test_neighbourhood_down_only(tmp_path: Path) -> None:
     from kg.analysis.dependencies import downstream
 
-    data = page_data(view(tmp_path, "gallium", "--depth", "1", "--direction", "down")[0])
+    data = page_data(view(tmp_path, "ekgr:gallium", "--depth", "1", "--direction", "down")[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
     assert ids(data) == {"gallium"} | {r.node for r in downstream(snapshot.graph, "gallium", max_hops=1)}
 
@@ -73,7 +73,7 @@ def test_neighbourhood_down_only(tmp_path: Path) -> None:
 def test_impact_view_draws_the_impact_answer(tmp_path: Path, grade: str) -> None:
     from kg.analysis.impact import impact
 
-    data = page_data(view(tmp_path, "--impact", "gallium", "--min-confidence", grade)[0])
+    data = page_data(view(tmp_path, "--impact", "ekgr:gallium", "--min-confidence", grade)[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
     answer = impact(snapshot, "gallium", on=date.fromisoformat(ON), min_confidence=grade)
     want = {"gallium"} | {a["id"] for a in answer["affected"]}
@@ -101,7 +101,7 @@ def test_exposure_view_holds_every_restricted_input(tmp_path: Path) -> None:
 def test_path_view_draws_the_listed_paths(tmp_path: Path) -> None:
     from kg.analysis.impact import find_paths
 
-    data = page_data(view(tmp_path, "--path", "gallium", "AESA radar")[0])
+    data = page_data(view(tmp_path, "--path", "ekgr:gallium", "AESA radar")[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
     answer = find_paths(snapshot, "gallium", "aesa-radar")
     assert ids(data) == {n for p in answer["paths"] for n in p["ids"]}
@@ -252,6 +252,7 @@ def test_only_http_urls_become_links(url: str, ok: bool) -> None:
 
 def test_timeline_draws_every_instrument_of_the_node(tmp_path: Path) -> None:
     from kg.analysis.controls import timeline
+    from kg.analysis.families import members
 
     out = tmp_path / "t.html"
     result = runner.invoke(app, ["timeline", "--material", "gallium", "--html", str(out)])
@@ -260,7 +261,7 @@ def test_timeline_draws_every_instrument_of_the_node(tmp_path: Path) -> None:
     snapshot = current()
     rows = set(re.findall(r'<g class="row" data-id="([^"]+)"', html))
     published = {e.resource for e in snapshot.events if e.kind == "Publication"}
-    want = {r["instrument"] for r in timeline(snapshot, node="gallium")} & published
+    want = {r["instrument"] for r in timeline(snapshot, node=members(snapshot, "family-gallium"))} & published
     assert want and want <= rows, want - rows
     assert 'stroke="#dc2626"' in html  # the as-of line
 
@@ -302,3 +303,13 @@ def test_bad_input_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     err = capsys.readouterr().err
     assert exit_info.value.code != 0
     assert message in err and err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def test_a_family_view_draws_all_its_members(tmp_path: Path) -> None:
+    from kg.analysis.families import members
+
+    data = page_data(view(tmp_path, "--impact", "gallium")[0])
+    snapshot = current()
+    drawn = ids(data)
+    in_layer = set(members(snapshot, "family-gallium")) & snapshot.graph.node_ids()
+    assert in_layer <= drawn and "aesa-radar" in drawn, in_layer - drawn

@@ -91,6 +91,32 @@ def coverage(snapshot: Snapshot, node_id: str, on: date) -> list[Coverage]:
     return sorted(found.values(), key=lambda c: (c.instrument, c.via or ""))
 
 
+def coverage_of(snapshot: Snapshot, node_ids: list[str], on: date) -> list[Coverage]:
+    """`coverage` of several nodes at once (the members of a family), one entry per instrument."""
+    found: dict[tuple[str, str | None, tuple[str, ...]], Coverage] = {}
+    for node_id in node_ids:
+        for cov in coverage(snapshot, node_id, on):
+            found.setdefault((cov.instrument, cov.via, cov.destinations), cov)
+    return sorted(found.values(), key=lambda c: (c.instrument, c.via or ""))
+
+
+def jurisdiction_code(snapshot: Snapshot, rid: str) -> str:
+    """The ISO code ("CN", "US", "EU") of the jurisdiction whose law an instrument is ("" if unstated)."""
+    res = snapshot.resources.get(rid)
+    if res is None or not res.jurisdiction:
+        return ""
+    return snapshot.codes.get(res.jurisdiction, res.jurisdiction)
+
+
+def matches_jurisdiction(snapshot: Snapshot, rid: str, wanted: list[str]) -> bool:
+    """Whether an instrument's jurisdiction is one of `wanted` (ISO codes, names or ids, any case)."""
+    res = snapshot.resources[rid]
+    node = snapshot.nodes.get(res.jurisdiction)
+    names = {normalise(x) for x in (res.jurisdiction, jurisdiction_code(snapshot, rid),
+                                    *((node.label, *node.names) if node else ())) if x}
+    return any(normalise(w) in names for w in wanted)
+
+
 def restricted(snapshot: Snapshot, on: date) -> dict[str, list[Coverage]]:
     """Every node controlled on `on`, with its coverage."""
     out: dict[str, list[Coverage]] = defaultdict(list)
@@ -121,9 +147,13 @@ def _matches_destination(snapshot: Snapshot, res: Resource, country: str) -> boo
     scopes = {normalise(d) for d in res.destinations}
     for p in res.provisions:
         scopes |= {normalise(d) for d in snapshot.resources[p].destinations}
-    country_names = {normalise(n.label) for n in snapshot.nodes.values() if n.type == "Country"
-                     and key in {normalise(x) for x in (n.label, n.id, *n.names)}}
-    return "all destinations" in scopes or bool(scopes & (country_names or {key}))
+    countries = [n for n in snapshot.nodes.values() if n.type == "Country"
+                 and key in {normalise(x) for x in (n.label, n.id, *n.names)}]
+    names = {normalise(n.label) for n in countries} or {key}
+    for group, inside in snapshot.groups.items():  # a country group covers its members
+        if any(c.id in inside for c in countries) and group in snapshot.nodes:
+            names.add(normalise(snapshot.nodes[group].label))
+    return "all destinations" in scopes or bool(scopes & names)
 
 
 def instrument_row(snapshot: Snapshot, rid: str, on: date) -> dict[str, object]:
@@ -134,9 +164,11 @@ def instrument_row(snapshot: Snapshot, rid: str, on: date) -> dict[str, object]:
         default=None)
     return {
         "id": rid, "instrument": res.number, "title": res.title or res.label, "type": res.type,
+        "jurisdiction": jurisdiction_code(snapshot, rid),
         "authorities": list(res.authorities), "announced": _iso(_first(snapshot, rid, "Publication")),
         "effective": _iso(effective), "status": st.status, "projected_status": st.projected,
-        "verified_through": _iso(res.verified_through), "kinds": list(res.kinds),
+        "verified_through": _iso(st.verified_through), "last_searched": _iso(res.last_searched),
+        "kinds": list(res.kinds),
         "destinations": sorted({*res.destinations, *(d for p in res.provisions
                                                      for d in snapshot.resources[p].destinations)}),
         "items": [i.label for i in _items_of(snapshot, rid) if i.parent is None],
@@ -148,14 +180,19 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def list_controls(snapshot: Snapshot, on: date, *, covers: str | None = None, status: str | None = None,
-                  destination: str | None = None) -> list[dict[str, object]]:
-    """Rows for `kg controls`: instruments with their status on `on`, filtered."""
+def list_controls(snapshot: Snapshot, on: date, *, covers: list[str] | str | None = None,
+                  status: str | None = None, destination: str | None = None,
+                  jurisdictions: list[str] | None = None) -> list[dict[str, object]]:
+    """Rows for `kg controls`: instruments with their status on `on`, filtered by the nodes they
+    cover (several: the members of a family), status, destination and jurisdiction."""
     if status is not None and status not in STATUSES:
         raise UsageError(f"unknown status {status!r}; choose one of: {', '.join(STATUSES)}")
     ids = [rid for rid, r in snapshot.resources.items() if not r.is_provision]
     if covers is not None:
-        ids = sorted({c.instrument for c in coverage(snapshot, covers, on)})
+        nodes = [covers] if isinstance(covers, str) else covers
+        ids = sorted({c.instrument for c in coverage_of(snapshot, nodes, on)})
+    if jurisdictions:
+        ids = [rid for rid in ids if matches_jurisdiction(snapshot, rid, jurisdictions)]
     rows = [instrument_row(snapshot, rid, on) for rid in ids]
     if status is not None:
         rows = [r for r in rows if r["status"] == status]
@@ -202,14 +239,16 @@ def control_detail(snapshot: Snapshot, rid: str, on: date) -> dict[str, object]:
             "provisions": provisions, "item_details": items, "history": history, "related": related}
 
 
-def timeline(snapshot: Snapshot, *, node: str | None = None, start: date | None = None,
-             end: date | None = None) -> list[dict[str, object]]:
-    """All status events in date order, optionally for instruments covering one node and a date range."""
+def timeline(snapshot: Snapshot, *, node: str | list[str] | None = None, start: date | None = None,
+             end: date | None = None, jurisdictions: list[str] | None = None) -> list[dict[str, object]]:
+    """All status events in date order, optionally for the instruments covering a node (or any of
+    several: a family's members), of some jurisdictions, and within a date range."""
     keep: set[str] | None = None
     if node is not None:
+        wanted = {node} if isinstance(node, str) else set(node)
         keep = set()
         for item in snapshot.items.values():
-            if node in item.concerns and item.resource in snapshot.resources:
+            if wanted & set(item.concerns) and item.resource in snapshot.resources:
                 inst = instrument_of(snapshot, item.resource)
                 keep |= {inst, *snapshot.resources[inst].provisions}
                 heir = next((e.into for e in snapshot.events_of(inst) if e.into), None)
@@ -222,25 +261,38 @@ def timeline(snapshot: Snapshot, *, node: str | None = None, start: date | None 
         if (start and e.on < start) or (end and e.on > end):
             continue
         inst = instrument_of(snapshot, e.resource) if e.resource in snapshot.resources else e.resource
-        rows.append({"date": e.on.isoformat(), "instrument": inst, "resource": e.resource, "event": e.kind,
+        if jurisdictions and not (inst in snapshot.resources and matches_jurisdiction(snapshot, inst, jurisdictions)):
+            continue
+        rows.append({"date": e.on.isoformat(), "instrument": inst, "jurisdiction": jurisdiction_code(snapshot, inst),
+                     "resource": e.resource, "event": e.kind,
                      "label": e.label, "until": _iso(e.until), "caused_by": e.caused_by, "sources": list(e.sources)})
     return rows
 
 
-def changes(snapshot: Snapshot, start: date, end: date) -> list[dict[str, object]]:
-    """Instruments whose status differs between two dates, with both statuses."""
+def changes(snapshot: Snapshot, start: date, end: date, *,
+            jurisdictions: list[str] | None = None) -> list[dict[str, object]]:
+    """Instruments whose status changed between two dates: the status on each date, and every step
+    in between (so a measure suspended and restored within the range is listed too)."""
     if end < start:
         raise UsageError(f"end date {end} is before start date {start}")
     rows = []
     for rid, res in snapshot.resources.items():
-        if res.is_provision:
+        if res.is_provision or (jurisdictions and not matches_jurisdiction(snapshot, rid, jurisdictions)):
             continue
-        a, b = status_of(snapshot, rid, start), status_of(snapshot, rid, end)
-        if a.status != b.status or a.projected != b.projected:
-            owners = [rid, *res.provisions]
-            inside = sorted(d for e in snapshot.events if e.resource in owners for d in change_dates([e])
-                            if start < d <= end)
+        owners = {rid, *res.provisions}
+        inside = sorted({d for e in snapshot.events if e.resource in owners for d in change_dates([e])
+                         if start < d <= end})
+        a = status_of(snapshot, rid, start)
+        steps, last = [], (a.status, a.projected)
+        for d in inside:
+            st = status_of(snapshot, rid, d)
+            if (st.status, st.projected) != last:
+                steps.append({"date": d.isoformat(), "status": st.status, "projected": st.projected})
+                last = (st.status, st.projected)
+        b = status_of(snapshot, rid, end)
+        if steps or (a.status, a.projected) != (b.status, b.projected):
             rows.append({"id": rid, "instrument": res.number, "title": res.title or res.label,
-                         "from": a.status, "to": b.status, "projected": b.projected,
-                         "dates": [d.isoformat() for d in dict.fromkeys(inside)]})
+                         "jurisdiction": jurisdiction_code(snapshot, rid), "from": a.status, "to": b.status,
+                         "projected": b.projected, "dates": [x["date"] for x in steps] or
+                         [d.isoformat() for d in inside], "steps": steps})
     return sorted(rows, key=lambda r: (r["dates"][0] if r["dates"] else "", str(r["id"])))

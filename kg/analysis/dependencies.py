@@ -8,7 +8,7 @@ listing them.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.model.snapshot import DepGraph, Edge
@@ -37,10 +37,17 @@ class Reached:
     edges: tuple[Edge, ...]
 
 
-def _walk(graph: DepGraph, start: str, *, upstream: bool, keep: EdgeFilter, max_hops: int | None) -> list[Reached]:
+def _starts(start: str | Iterable[str]) -> list[str]:
+    return [start] if isinstance(start, str) else list(dict.fromkeys(start))
+
+
+def _walk(graph: DepGraph, start: str | Iterable[str], *, upstream: bool, keep: EdgeFilter,
+          max_hops: int | None) -> list[Reached]:
+    """Breadth-first from one node or several at once; the start nodes themselves are not reported."""
     step = graph.in_edges if upstream else graph.out_edges
-    best: dict[str, tuple[Edge, ...]] = {start: ()}
-    queue = deque([start])
+    starts = _starts(start)
+    best: dict[str, tuple[Edge, ...]] = dict.fromkeys(starts, ())
+    queue = deque(starts)
     while queue:
         node = queue.popleft()
         chain = best[node]
@@ -53,18 +60,18 @@ def _walk(graph: DepGraph, start: str, *, upstream: bool, keep: EdgeFilter, max_
             if nxt not in best:
                 best[nxt] = (*chain, edge)
                 queue.append(nxt)
-    return [Reached(n, len(c), c) for n, c in best.items() if n != start]
+    return [Reached(n, len(c), c) for n, c in best.items() if c]
 
 
 def downstream(
-    graph: DepGraph, start: str, *, keep: EdgeFilter = _keep_all, max_hops: int | None = None
+    graph: DepGraph, start: str | Iterable[str], *, keep: EdgeFilter = _keep_all, max_hops: int | None = None
 ) -> list[Reached]:
     """Every node that depends on `start`, with the shortest chain from it."""
     return _walk(graph, start, upstream=False, keep=keep, max_hops=max_hops)
 
 
 def upstream(
-    graph: DepGraph, start: str, *, keep: EdgeFilter = _keep_all, max_hops: int | None = None
+    graph: DepGraph, start: str | Iterable[str], *, keep: EdgeFilter = _keep_all, max_hops: int | None = None
 ) -> list[Reached]:
     """Every node `start` depends on, with the shortest chain to it (edges ordered upstream first)."""
     found = _walk(graph, start, upstream=True, keep=keep, max_hops=max_hops)

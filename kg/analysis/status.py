@@ -1,9 +1,13 @@
 """The status of an instrument or provision on a date, derived from its dated events (pure functions).
 
-Precedence on a date D (after publication): a repeal, expiry or incorporation/supersession that has
-happened wins; then an open suspension; then entry into force; else 'announced'. An instrument whose
-provisions differ is 'partly-suspended'. Past the date through which the status was verified, any
-scheduled change between that date and D makes the answer 'unverified' (the projection is kept).
+Precedence on a date D (after publication): a repeal, lifting, expiry or incorporation/supersession
+that has happened wins; then an open suspension; then entry into force; else 'announced'. An
+instrument whose provisions differ is 'partly-suspended'.
+
+Events in the data are authoritative: the status is checked through the later of the recorded
+`statusVerifiedThrough` date and the last recorded event of the resource (its own, its provisions'
+and, for a provision, its instrument's). Only a change the data merely schedules after that date
+(the end of a suspension) makes the answer 'unverified'; the projection is kept beside it.
 `kg/sparql/queries/status-on-date.rq` states the same rules in SPARQL, and a test checks they agree.
 """
 
@@ -17,10 +21,11 @@ from kg.model.snapshot import Event
 
 STATUSES = (
     "not-announced", "announced", "in-force", "partly-suspended", "suspended", "superseded", "repealed",
-    "expired", "unverified",
+    "lifted", "expired", "unverified",
 )
 ACTIVE = frozenset({"in-force", "partly-suspended"})
-_TERMINAL = {"Repeal": "repealed", "Expiry": "expired", "Incorporation": "superseded", "Supersession": "superseded"}
+_TERMINAL = {"Repeal": "repealed", "Lifting": "lifted", "Expiry": "expired", "Incorporation": "superseded",
+             "Supersession": "superseded"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +78,23 @@ def provision_events(own: Sequence[Event], inherited: Sequence[Event]) -> list[E
     return [*own, *keep]
 
 
+ENDED = ("lifted", "repealed", "expired", "superseded")  # in this order when all provisions ended differently
+
+
 def combine(own: str, parts: Iterable[str]) -> str:
-    """Instrument status from its own status and its provisions' statuses."""
+    """Instrument status from its own status and its provisions' statuses. Provisions that ended
+    (lifted, repealed, expired, superseded) no longer count; when all of them ended, so did the
+    instrument."""
     parts = list(parts)
     if own not in ("in-force", "announced") or not parts:
         return own
-    suspended = sum(p == "suspended" for p in parts)
+    live = [p for p in parts if p not in ENDED]
+    if not live:
+        return next(s for s in ENDED if s in parts)
     if own == "announced":
-        return "in-force" if any(p == "in-force" for p in parts) else own
-    if suspended == len(parts):
+        return "in-force" if any(p == "in-force" for p in live) else own
+    suspended = sum(p == "suspended" for p in live)
+    if suspended == len(live):
         return "suspended"
     return "partly-suspended" if suspended else own
 
@@ -115,9 +128,18 @@ def derive(
         return combine(raw_status(own_events, day), parts)
 
     status = at(on)
-    if verified_through is None or on <= verified_through:
-        return Status(status, verified_through=verified_through)
     every = [*own_events, *(e for ev in provisions.values() for e in ev)]
-    if any(verified_through < d <= on for d in change_dates(every)):
-        return Status("unverified", projected=status, verified_through=verified_through)
-    return Status(status, verified_through=verified_through)
+    checked = checked_through(every, verified_through)
+    if checked is None or on <= checked:
+        return Status(status, verified_through=checked)
+    if any(e.until is not None and checked <= e.until < on for e in every):
+        return Status("unverified", projected=status, verified_through=checked)
+    return Status(status, verified_through=checked)
+
+
+def checked_through(events: Iterable[Event], verified_through: date | None) -> date | None:
+    """The date through which a status is known: the recorded verification date or the last recorded
+    event, whichever is later (None when neither exists, and then nothing is ever unverified)."""
+    if verified_through is None:
+        return None
+    return max([verified_through, *(e.on for e in events)])

@@ -13,9 +13,10 @@ over these methods, so a notebook and a shell give the same answers.
     'gallium arsenide'
 
 The methods live in one module per theme: `dependencies` (impact, exposure, paths, what_if,
-chokepoints), `controls` (controls, control, timeline, changes), `sources` (info, validate, sparql,
-sparql_results, queries, query_text, export, push) and `pages` (view, timeline_view). A new question
-is a method in the module of its theme that returns a Record or Records.
+chokepoints), `controls` (controls, control, timeline, changes, responses), `materials` (uses,
+uses_view, search), `sources` (info, validate, sparql, sparql_results, queries, query_text, export,
+push) and `pages` (view, timeline_view). A new question is a method in the module of its theme that
+returns a Record or Records.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from kg.api.answers import (
 )
 from kg.api.controls import ControlQuestions
 from kg.api.dependencies import DependencyQuestions
+from kg.api.materials import MaterialQuestions
 from kg.api.pages import PageTools
 from kg.api.sources import SourceTools
 
@@ -42,7 +44,7 @@ __all__ = ["MAX_HOPS", "Graph", "Record", "Records", "Text", "at_least_one", "ho
            "parse_grade"]
 
 
-class Graph(DependencyQuestions, ControlQuestions, SourceTools, PageTools):
+class Graph(DependencyQuestions, ControlQuestions, MaterialQuestions, SourceTools, PageTools):
     """The knowledge graph: the packaged ontology and data plus `data` files, answered from a
     compiled snapshot. Make one with `kg.open()`; it loads nothing until the first question."""
 

@@ -7,7 +7,7 @@ counts into values or a UsageError that names the option as the CLI spells it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -104,6 +104,13 @@ def at_least_one(value: int, option: str) -> int:
     if value < 1:
         raise UsageError(f"{option} must be at least 1, not {value}")
     return value
+
+
+def many(value: str | Sequence[str] | None) -> list[str] | None:
+    """One name or several as a list; None (or an empty list) for "all"."""
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value) or None
 
 
 def grade_note(grade: str) -> str:

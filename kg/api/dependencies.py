@@ -71,30 +71,17 @@ class DependencyQuestions(GraphBase):
         """Products, sectors, firms and projects newly exposed if `names` were restricted on a date.
 
         Returns `{as_of, restricted: [{id, label, type}], already_exposed, newly_exposed: [{id, label,
-        type, hops, via}]}`. When nothing is newly exposed, `.note` says why: nothing of those kinds
-        is downstream, or all of it is exposed already. Same as `kg what-if NAMES --format json`."""
+        type, hops, via}], note}` (a family stands for all its members). When nothing is newly
+        exposed, `note` (and `.note`) says why: nothing of those kinds is downstream, or all of it is
+        exposed already. Same as `kg what-if NAMES --format json`."""
         from kg.analysis.impact import what_if
 
         ids = [self.resolve(n) for n in ([names] if isinstance(names, str) else names)]
         if not ids:
             raise UsageError("what-if needs at least one name")
-        grade, on = parse_grade(min_confidence), parse_date(as_of)
-        result = what_if(self.snapshot, ids, on=on, min_confidence=grade)
-        return Record(result, "newly_exposed", None if result["newly_exposed"] else self._unexposed(ids, on, grade))
-
-    def _unexposed(self, ids: list[str], on: date, grade: str) -> str:
-        """Why a what-if exposes nothing new."""
-        from kg.analysis.dependencies import downstream, grade_filter
-        from kg.analysis.impact import END_TYPES
-
-        snap, keep = self.snapshot, grade_filter(grade)
-        ends = {r.node for n in ids for r in downstream(snap.graph, n, keep=keep)
-                if snap.nodes.get(r.node) and snap.nodes[r.node].type in END_TYPES} - set(ids)
-        names = ", ".join(self.label(n) for n in ids)
-        if not ends:
-            return f"nothing newly exposed: no product, sector, firm or project is downstream of {names}"
-        return (f"nothing newly exposed: all {len(ends)} product(s), sector(s), firm(s) and project(s) "
-                f"downstream of {names} are already downstream of a node controlled on {on}")
+        result = what_if(self.snapshot, ids, on=parse_date(as_of), min_confidence=parse_grade(min_confidence))
+        why = f"nothing newly exposed: {result['note']}"
+        return Record(result, "newly_exposed", None if result["newly_exposed"] else why)
 
     def chokepoints(self, *, as_of: date | str | None = None, min_confidence: str = "C", top: int = 15) -> Record:
         """Nodes most restricted-input paths pass through, and single restricted points per product.

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 KINDS = ("neighbourhood", "impact", "exposure", "path", "all")
 
 
-def _report(report: ViewReport) -> Record:
+def report_record(report: ViewReport) -> Record:
+    """What a page writer wrote, as the Record the API returns."""
     return Record({"path": str(report.path), "nodes": report.nodes, "edges": report.edges, "bytes": report.size,
                    "notes": list(report.notes)})
 
@@ -48,8 +49,9 @@ class PageTools(GraphBase):
         selection = self._selection(kind, name, target, as_of=as_of, grade=parse_grade(min_confidence),
                                     depth=depth, direction=direction, max_hops=max_hops, max_paths=max_paths)
         path = views.check_out_path(Path(out))
-        return _report(views.write_view(self.snapshot, selection(), path, on=parse_date(as_of), max_nodes=max_nodes,
-                                        layout=layout, instruments=instruments))
+        report = views.write_view(self.snapshot, selection(), path, on=parse_date(as_of), max_nodes=max_nodes,
+                                  layout=layout, instruments=instruments)
+        return report_record(report)
 
     def _selection(self, kind: str, name: str | None, target: str | None, *, as_of: date | str | None, grade: str,
                    depth: int, direction: str, max_hops: int | None, max_paths: int) -> Callable[[], Selection]:
@@ -83,4 +85,4 @@ class PageTools(GraphBase):
         import kg.views as views
 
         node = self.resolve(covers) if covers else None
-        return _report(views.write_timeline(self.snapshot, Path(out), node=node, on=parse_date(as_of)))
+        return report_record(views.write_timeline(self.snapshot, Path(out), node=node, on=parse_date(as_of)))

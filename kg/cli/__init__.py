@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import sys
 
-from kg.cli import core, sparql, views
+from kg.cli import core, explore, sparql, views
 from kg.cli.app import app
 from kg.cli.bench import bench_app
 from kg.model.errors import KGError
 
 app.add_typer(bench_app, name="bench")
 
-__all__ = ["app", "core", "main", "sparql", "views"]
+__all__ = ["app", "core", "explore", "main", "sparql", "views"]
 
 
 def main() -> None:

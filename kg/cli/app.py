@@ -7,11 +7,13 @@ console script nor typer's test runner ever shows a traceback. The exit codes ar
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer.exceptions import TyperException
 
 from kg.model.errors import KGError, UsageError
 from kg.model.version import __version__
@@ -26,8 +28,11 @@ EXIT_CODES: dict[int, str] = {
        "a name or instrument is unknown or ambiguous, an endpoint or store did not answer.",
     2: "Usage: a bad option or argument (a number out of bounds, a malformed date, an unknown format or "
        "status), a SPARQL syntax error, or a SPARQL update (the graph is read-only).",
+    70: "An unexpected failure of the tool itself (a bug): one line on stderr; rerun with `KG_DEBUG=1` for the "
+        "traceback and please report it.",
     130: "Interrupted (Ctrl-C).",
 }
+INTERNAL_ERROR = 70
 
 BOUNDS_RULE = ("hop bounds (`--max-hops`, `--depth`) take 1 to 30, or -1 for no limit (for paths, "
                "-1 means 30, since path enumeration is always bounded); counts (`--max-paths`, `--top`, "
@@ -76,7 +81,8 @@ def _conventional(command: Any) -> None:
 
 
 class _Group(TyperGroup):
-    """Turns core errors into one line on stderr and the error's exit code, for every command."""
+    """Turns core errors into one line on stderr and the error's exit code, for every command; an
+    unexpected failure becomes one line too (KG_DEBUG=1 shows the traceback)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +94,15 @@ class _Group(TyperGroup):
         except KGError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, TyperException, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("KG_DEBUG"):
+                raise
+            first = (str(exc).strip().splitlines() or [""])[0][:200]
+            typer.echo(f"error: unexpected failure ({type(exc).__name__}: {first}); rerun with KG_DEBUG=1 "
+                       "for the traceback and please report it", err=True)
+            raise typer.Exit(INTERNAL_ERROR) from None
 
 
 app = typer.Typer(
@@ -129,6 +144,9 @@ StoreOpt = Annotated[str, typer.Option("--store", help="Triple store for SPARQL:
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ignore the compiled cache.")]
 MaxHopsOpt = Annotated[int | None, typer.Option(
     "--max-hops", help="Follow at most this many edges: 1 to 30, or -1 for no limit (default: no limit).")]
+JurisdictionOpt = Annotated[list[str] | None, typer.Option(
+    "--jurisdiction", "-j", metavar="CODE",
+    help="Only measures of this jurisdiction: CN, US, NL, JP, EU, TW or a name (repeatable; default all).")]
 
 
 def _fmt(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:

@@ -16,6 +16,7 @@ from kg.cli.app import (
     DataOpt,
     EndpointOpt,
     FormatOpt,
+    JurisdictionOpt,
     MaxHopsOpt,
     NoCacheOpt,
     _fmt,
@@ -133,16 +134,17 @@ def controls(data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt = No
              status: Annotated[str | None, typer.Option("--status", help="Only this status on the date.")] = None,
              destination: Annotated[str | None, typer.Option(
                  "--destination", help="Country, e.g. 'United States'.")] = None,
-             endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
+             jurisdiction: JurisdictionOpt = None, endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
     """Control instruments with their status on a date, filtered by node, status and destination."""
     from kg.api import parse_date
     from kg.cli.render import emit
 
     _fmt(fmt)
     rows = _graph(data, endpoint=endpoint, no_cache=no_cache).controls(
-        as_of=as_of, covers=covers, status=status, destination=destination)
+        as_of=as_of, covers=covers, status=status, destination=destination, jurisdiction=jurisdiction)
     emit(rows, fmt, title=f"Controls on {parse_date(as_of).isoformat()}",
-         columns=[("id", "id"), ("instrument", "number"), ("announced", "announced"), ("effective", "effective"),
+         columns=[("id", "id"), ("jurisdiction", "jur."), ("instrument", "number"), ("announced", "announced"),
+                  ("effective", "effective"),
                   ("status", "status"), ("projected_status", "projected"), ("destinations", "destinations"),
                   ("items", "items")])
 
@@ -172,7 +174,7 @@ def timeline(data: DataOpt = None, fmt: FormatOpt = "table",
              start: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
              end: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
              html: Annotated[Path | None, typer.Option("--html", help="Write an HTML timeline to this file.")] = None,
-             as_of: AsOfOpt = None, no_cache: NoCacheOpt = False) -> None:
+             as_of: AsOfOpt = None, jurisdiction: JurisdictionOpt = None, no_cache: NoCacheOpt = False) -> None:
     """All status events in date order (optionally for one material and a date range)."""
     from kg.cli.render import emit, note
 
@@ -181,22 +183,23 @@ def timeline(data: DataOpt = None, fmt: FormatOpt = "table",
     if html is not None:
         note(f"wrote {graph.timeline_view(html, covers=material, as_of=as_of)['path']}")
         return
-    rows = graph.timeline(covers=material, start=start, end=end)
-    emit(rows, fmt, title="Timeline", columns=[("date", "date"), ("instrument", "instrument"),
+    rows = graph.timeline(covers=material, start=start, end=end, jurisdiction=jurisdiction)
+    emit(rows, fmt, title="Timeline", columns=[("date", "date"), ("jurisdiction", "jur."), ("instrument", "instrument"),
                                                 ("event", "event"), ("until", "until"), ("label", "what")],
-         csv_columns=["date", "instrument", "resource", "event", "until", "label", "caused_by"])
+         csv_columns=["date", "jurisdiction", "instrument", "resource", "event", "until", "label", "caused_by"])
 
 
 @app.command()
 def changes(start: str, end: str, data: DataOpt = None, fmt: FormatOpt = "table",
-            no_cache: NoCacheOpt = False) -> None:
+            jurisdiction: JurisdictionOpt = None, no_cache: NoCacheOpt = False) -> None:
     """What changed between two dates FROM and TO: new controls, suspensions, lapses."""
     from kg.cli.render import emit
 
     _fmt(fmt)
-    rows = _graph(data, no_cache=no_cache).changes(start, end)
+    rows = _graph(data, no_cache=no_cache).changes(start, end, jurisdiction=jurisdiction)
     emit(rows, fmt, title=f"Status changes {start} → {end}",
-         columns=[("id", "id"), ("from", "from"), ("to", "to"), ("projected", "projected"), ("dates", "dates")])
+         columns=[("id", "id"), ("jurisdiction", "jur."), ("from", "from"), ("to", "to"), ("projected", "projected"),
+                  ("dates", "dates")])
 
 
 @app.command("what-if")

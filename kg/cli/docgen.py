@@ -64,8 +64,8 @@ CLI_RULES = """## Rules every command follows
   returns, see [python.md](python.md)), `csv` for spreadsheets (with ids beside labels). Notes and
   errors go to stderr, so stdout stays clean.
 - **Empty answers** are answers: the JSON or table is empty, the exit code is 0, and one line on
-  stderr says why (for example `nothing newly exposed: all 13 product(s) ... are already downstream
-  of a node controlled on 2025-06-01`).
+  stderr says why (for example `nothing newly exposed: all 23 products, sectors, firms and projects
+  downstream are already exposed on 2025-06-01`).
 - **Errors** are one line on stderr, `error: ...`, naming the culprit (the option, file and line,
   or the unknown name with suggestions); never a traceback.
 - **Numbers**: {bounds}
@@ -100,10 +100,18 @@ def target(name: str = "ontology.md") -> Path:
     return Path(__file__).resolve().parents[2] / "docs" / name
 
 
+def render_status() -> str:
+    """docs/data-status.md, from the packaged data (see kg.cli.datastatus)."""
+    from kg.cli.datastatus import render_data_status
+    from kg.store.cache import get_snapshot
+
+    return render_data_status(get_snapshot())
+
+
 def main() -> None:
     from kg.store.files import write_atomic
 
-    for name, text in (("ontology.md", render()), ("cli.md", render_cli())):
+    for name, text in (("ontology.md", render()), ("cli.md", render_cli()), ("data-status.md", render_status())):
         write_atomic(target(name), text.encode("utf-8"))
         sys.stdout.write(f"wrote {target(name)}\n")
 

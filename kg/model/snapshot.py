@@ -18,10 +18,11 @@ class Node:
     iri: str
     label: str
     type: str
-    names: tuple[str, ...] = ()  # alternative labels, symbols, Chinese names
+    names: tuple[str, ...] = ()  # alternative labels, symbols, Chinese names, ISO codes
     comment: str = ""
     hs_codes: tuple[str, ...] = ()
     unconfirmed: bool = False
+    hidden: tuple[str, ...] = ()  # everyday words analysts use for it (skos:hiddenLabel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,8 @@ class Resource:
     verified_through: date | None = None
     sources: tuple[str, ...] = ()
     provisions: tuple[str, ...] = ()
+    jurisdiction: str = ""  # id of the state or union whose law it is
+    last_searched: date | None = None
     relations: tuple[tuple[str, str], ...] = ()  # (relation, target id)
     official_url: str = ""
     comment: str = ""
@@ -101,11 +104,54 @@ class Item:
     note: str = ""
     disputed_codes: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    regime_codes: tuple[tuple[str, str], ...] = ()  # (scheme, code): ("eccn", "3A090.a"), ("eu", "3B001")
 
     @property
     def hs_codes(self) -> tuple[str, ...]:
         """6-digit HS subheadings derived from the PRC customs codes and tariff lines."""
         return tuple(dict.fromkeys(code[:6] for code in self.customs_codes + self.tariff_lines))
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A material family: an element or material with all its forms; families nest (broader/narrower)."""
+
+    id: str
+    label: str
+    members: tuple[tuple[str, str], ...] = ()  # (member node id, form kind or "")
+    broader: tuple[str, ...] = ()
+    narrower: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UseShare:
+    """The share of a material's consumption going to one end use (`use` empty: the remainder)."""
+
+    id: str
+    label: str
+    node: str
+    use: str = ""
+    percent: float | None = None
+    year: str = ""
+    country: str = ""  # consumption scope; empty means world
+    grade: str | None = None
+    sources: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A measure taken in answer to another measure, with the evidence for the link."""
+
+    id: str
+    measure: str
+    answers: str
+    grade: str | None = None
+    sources: tuple[str, ...] = ()
+    rationale: str = ""
+    unconfirmed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +183,14 @@ class Snapshot:
     resources: dict[str, Resource]
     events: tuple[Event, ...]
     items: dict[str, Item]
-    names: dict[str, tuple[str, ...]]  # normalised name -> node ids
+    names: dict[str, tuple[tuple[str, int], ...]]  # normalised name -> (node id, strength: 0 best)
     counts: dict[str, int] = field(default_factory=dict)
     shares: tuple[dict[str, object], ...] = ()
+    families: dict[str, Family] = field(default_factory=dict)
+    use_shares: tuple[UseShare, ...] = ()
+    responses: tuple[Response, ...] = ()
+    codes: dict[str, str] = field(default_factory=dict)  # jurisdiction/country id -> ISO code ("EU")
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # country group id -> member ids
 
     def events_of(self, resource: str) -> list[Event]:
         return [e for e in self.events if e.resource == resource]
@@ -150,5 +201,5 @@ def _reduce(self: object) -> tuple[type, tuple[object, ...]]:
     return (type(self), tuple(getattr(self, name) for name in self.__match_args__))  # type: ignore[attr-defined]
 
 
-for _cls in (Node, Edge, Event, Resource, Item, DepGraph, Snapshot):
+for _cls in (Node, Edge, Event, Resource, Item, Family, UseShare, Response, DepGraph, Snapshot):
     _cls.__reduce__ = _reduce  # type: ignore[method-assign,assignment]

@@ -18,7 +18,7 @@ from kg.model.errors import DataError
 from kg.model.resources import source_files
 from kg.model.version import __version__
 
-FORMAT = 3  # bump when the Snapshot classes change shape
+FORMAT = 4  # bump when the Snapshot classes change shape
 
 
 def cache_dir() -> Path:

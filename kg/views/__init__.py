@@ -31,7 +31,7 @@ from kg.views.select import (
 
 __all__ = [
     "MAX_NODES", "Selection", "ViewReport", "all_view", "check_out_path", "exposure_view", "impact_view",
-    "neighbourhood", "path_view", "trim", "write_timeline", "write_view",
+    "neighbourhood", "path_view", "trim", "write_timeline", "write_uses", "write_view",
 ]
 
 
@@ -65,3 +65,12 @@ def write_timeline(snap: Snapshot, path: Path, node: str | None = None, *,
     check_out_path(path)
     page, rows = build_timeline(snap, node=node, on=on or date.today())
     return ViewReport(path, rows, 0, write_page(path, page))
+
+
+def write_uses(answer: dict[str, object], path: Path) -> ViewReport:
+    """Write one `uses` answer as an offline bar chart page."""
+    from kg.views.uses import build_uses_page
+
+    check_out_path(path)
+    rows = len(answer["uses"])  # type: ignore[arg-type]
+    return ViewReport(path, rows, 0, write_page(path, build_uses_page(answer)))  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from kg.analysis.controls import instrument_of, restricted, status_of
+from kg.analysis.controls import instrument_of, jurisdiction_code, restricted, status_of
 from kg.analysis.status import Status
 from kg.model.snapshot import Edge, Snapshot
 
@@ -103,12 +103,15 @@ def node_info(snap: Snapshot, node_id: str, controls: list[Control], status: str
         rows += [["HS codes", ", ".join(node.hs_codes)]] if node.hs_codes else []
         links.append(node.iri)
     rows.append([f"status on {on.isoformat()}", STATUS_STYLES[status][3] if status else "not restricted"])
+    jurisdictions = sorted({j for c in controls if c.restricts and (j := jurisdiction_code(snap, c.instrument))})
+    rows += [["restricted by", ", ".join(jurisdictions)]] if jurisdictions else []
     for c in controls:
         item = snap.items.get(c.item)
         res = snap.resources.get(c.instrument)
         codes = ", ".join((*item.customs_codes, *item.control_codes)) if item else ""
         text = f"{c.text}; item: {item.label if item else c.item}" + (f"; codes: {codes}" if codes else "")
-        rows.append([f"controlled by {_instrument_name(snap, c.instrument)}", text])
+        jur = jurisdiction_code(snap, c.instrument)
+        rows.append([f"controlled by {_instrument_name(snap, c.instrument)}" + (f" ({jur})" if jur else ""), text])
         links += [*(item.sources if item else ()), *([res.official_url] if res and res.official_url else [])]
     if node is not None and node.comment:
         rows.append(["about", node.comment])

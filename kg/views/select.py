@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from kg.analysis.dependencies import EdgeFilter, downstream, grade_filter, upstream
+from kg.analysis.families import members
 from kg.model.errors import KGError, UsageError
 from kg.model.snapshot import Edge, Snapshot
 
@@ -50,13 +51,15 @@ def _label(snap: Snapshot, node_id: str) -> str:
     return node.label if node else node_id
 
 
-def _in_layer(snap: Snapshot, node_id: str) -> str:
-    """`node_id` if it has a dependency edge; else an error that says what it is instead."""
-    if node_id not in snap.graph.node_ids():
+def _in_layer(snap: Snapshot, node_id: str) -> list[str]:
+    """The nodes of the dependency layer `node_id` stands for (a family: its members that have an
+    edge); an error that says what it is instead when there are none."""
+    found = [n for n in members(snap, node_id) if n in snap.graph.node_ids()]
+    if not found:
         kind = snap.nodes[node_id].type if node_id in snap.nodes else "unknown"
         raise KGError(f"{_label(snap, node_id)!r} ({kind}) has no dependency edge to draw; "
                       "for instruments try `kg control` or `kg timeline --html`")
-    return node_id
+    return found
 
 
 def _edge_key(e: Edge) -> tuple[str, str, str, str]:
@@ -87,16 +90,16 @@ def neighbourhood(snap: Snapshot, node_id: str, *, depth: int = 2, direction: st
         raise UsageError(f"invalid --direction {direction!r}; choose one of: {', '.join(DIRECTIONS)}")
     if depth < 1:
         raise UsageError(f"--depth must be at least 1, not {depth}")
-    _in_layer(snap, node_id)
+    focus = _in_layer(snap, node_id)
     keep = grade_filter(min_confidence)
-    distance = {node_id: 0}
+    distance = dict.fromkeys(focus, 0)
     walks: list[Callable[..., list]] = [w for d, w in (("down", downstream), ("up", upstream))
                                         if direction in (d, "both")]
     for walk in walks:
-        for r in walk(snap.graph, node_id, keep=keep, max_hops=depth):
+        for r in walk(snap.graph, focus, keep=keep, max_hops=depth):
             distance[r.node] = min(r.hops, distance.get(r.node, r.hops))
     title = f"Neighbourhood of {_label(snap, node_id)} ({direction}, depth {depth})"
-    return _selection(snap, "neighbourhood", title, (node_id,), distance, min_confidence)
+    return _selection(snap, "neighbourhood", title, tuple(focus), distance, min_confidence)
 
 
 def impact_view(snap: Snapshot, node_id: str, *, on: date, min_confidence: str = "C",
@@ -104,10 +107,11 @@ def impact_view(snap: Snapshot, node_id: str, *, on: date, min_confidence: str =
     """The node and everything `kg impact` lists downstream of it."""
     from kg.analysis.impact import impact
 
-    answer = impact(snap, _in_layer(snap, node_id), on=on, min_confidence=min_confidence, max_hops=max_hops)
-    distance = {node_id: 0, **{str(a["id"]): int(a["hops"]) for a in answer["affected"]}}  # type: ignore[union-attr]
+    focus = _in_layer(snap, node_id)
+    answer = impact(snap, node_id, on=on, min_confidence=min_confidence, max_hops=max_hops)
+    distance = {**dict.fromkeys(focus, 0), **{str(a["id"]): int(a["hops"]) for a in answer["affected"]}}  # type: ignore[union-attr]
     title = f"Impact of {_label(snap, node_id)}"
-    return _selection(snap, "impact", title, (node_id,), distance, min_confidence)
+    return _selection(snap, "impact", title, tuple(focus), distance, min_confidence)
 
 
 def exposure_view(snap: Snapshot, node_id: str, *, on: date, min_confidence: str = "C",
@@ -115,10 +119,11 @@ def exposure_view(snap: Snapshot, node_id: str, *, on: date, min_confidence: str
     """The node, the restricted inputs `kg exposure` lists, and every node on a way between them."""
     from kg.analysis.impact import exposure
 
-    answer = exposure(snap, _in_layer(snap, node_id), on=on, min_confidence=min_confidence, max_hops=max_hops)
+    focus = _in_layer(snap, node_id)
+    answer = exposure(snap, node_id, on=on, min_confidence=min_confidence, max_hops=max_hops)
     keep = grade_filter(min_confidence)
-    hops = {r.node: r.hops for r in upstream(snap.graph, node_id, keep=keep, max_hops=max_hops)}
-    hops[node_id] = 0
+    hops = {r.node: r.hops for r in upstream(snap.graph, focus, keep=keep, max_hops=max_hops)}
+    hops.update(dict.fromkeys(focus, 0))
     inputs = [str(row["id"]) for row in answer["restricted_inputs"]]  # type: ignore[union-attr]
     between = set(inputs)
     queue = deque(inputs)
@@ -127,9 +132,9 @@ def exposure_view(snap: Snapshot, node_id: str, *, on: date, min_confidence: str
             if keep(e) and e.target in hops and e.target not in between:
                 between.add(e.target)
                 queue.append(e.target)
-    distance = {n: hops[n] for n in between | {node_id}}
+    distance = {n: hops[n] for n in between | set(focus)}
     notes = () if inputs else (f"no restricted input upstream of {_label(snap, node_id)} on {on}",)
-    return _selection(snap, "exposure", f"Restricted inputs of {_label(snap, node_id)}", (node_id,), distance,
+    return _selection(snap, "exposure", f"Restricted inputs of {_label(snap, node_id)}", tuple(focus), distance,
                       min_confidence, notes=notes)
 
 

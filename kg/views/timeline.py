@@ -14,11 +14,12 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from kg.analysis.controls import status_of, timeline
+from kg.analysis.controls import jurisdiction_code, status_of, timeline
+from kg.analysis.families import members
 from kg.analysis.status import Status, change_dates
 from kg.model.snapshot import Snapshot
 
-LABEL_W, CHART_W, STATUS_W, ROW_H, SUB_H, TOP = 330, 880, 250, 30, 18, 44
+LABEL_W, CHART_W, STATUS_W, ROW_H, SUB_H, LANE_H, TOP = 330, 880, 250, 30, 18, 24, 44
 ENDED = frozenset({"superseded", "repealed", "expired", "not-announced"})
 # status -> (fill colour, legend text); 'unverified' takes the projected status's colour, hatched.
 STATUS_FILL: dict[str, tuple[str, str]] = {
@@ -64,9 +65,8 @@ def _instruments(snap: Snapshot, node: str | None) -> list[str]:
     if node is None:
         ids = [rid for rid, r in snap.resources.items() if not r.is_provision]
     else:
-        ids = list(dict.fromkeys(str(row["instrument"]) for row in timeline(snap, node=node)))
-    published = {rid: min((e.on for e in snap.events_of(rid) if e.kind == "Publication"), default=None)
-                 for rid in ids if rid in snap.resources}
+        ids = list(dict.fromkeys(str(row["instrument"]) for row in timeline(snap, node=members(snap, node))))
+    published = {rid: _published(snap, rid) for rid in ids if rid in snap.resources}
     return sorted((r for r, d in published.items() if d), key=lambda r: (published[r], r))
 
 
@@ -93,7 +93,7 @@ def _row(snap: Snapshot, rid: str, scale: Any, until: date, on: date, sub: bool)
         end_note = f"{ENDINGS[ends[0].kind]} {heir}".strip() + f" ({ends[0].on})"
     marks = [{"x": scale(e.on), "tip": f"{e.on} {e.kind}: {e.label}"} for e in snap.events_of(rid)
              if e.kind in MARKED_EVENTS and e.on < until]
-    return {"id": rid, "name": name, "title": title, "sub": sub, "bars": bars, "marks": marks,
+    return {"id": rid, "name": name, "title": title, "sub": sub, "lane": False, "bars": bars, "marks": marks,
             "status": _status_text(st), "end_note": end_note,
             "end_x": max((b["x"] + b["w"] for b in bars), default=LABEL_W)}
 
@@ -114,6 +114,39 @@ def _axis(first: date, last: date, scale: Any) -> list[dict[str, Any]]:
     return ticks
 
 
+def _lanes(snap: Snapshot, ids: list[str]) -> list[tuple[str | None, list[str]]]:
+    """Instruments grouped into one swimlane per jurisdiction (China first, then by first measure);
+    a single jurisdiction needs no lane headers."""
+    lanes: dict[str, list[str]] = {}
+    for rid in ids:
+        lanes.setdefault(jurisdiction_code(snap, rid), []).append(rid)
+    if len(lanes) <= 1:
+        return [(None, ids)]
+    order = sorted(lanes, key=lambda code: (code != "CN", code == "", ids.index(lanes[code][0])))
+    names = {code: next((n.label for n in snap.nodes.values() if snap.codes.get(n.id) == code), code)
+             for code in order}
+    return [(f"{names[code]} ({code})" if code else "jurisdiction not stated", lanes[code]) for code in order]
+
+
+def _arrows(snap: Snapshot, rows: list[dict[str, Any]], scale: Any) -> list[dict[str, Any]]:
+    """One arrow per response link whose two measures are both drawn: from the answered measure's
+    publication to the response's."""
+    at = {r["id"]: r["y"] for r in rows if r["id"] and not r["sub"]}
+    out = []
+    for link in snap.responses:
+        a, b = link.answers, link.measure
+        da, db = _published(snap, a), _published(snap, b)
+        if a in at and b in at and da and db:
+            out.append({"x1": scale(da), "y1": at[a] + 13, "x2": scale(db), "y2": at[b] + 13,
+                        "tip": f"{_name(snap, b)[0]} answers {_name(snap, a)[0]}"
+                               + (f": {link.rationale}" if link.rationale else "")})
+    return out
+
+
+def _published(snap: Snapshot, rid: str) -> date | None:
+    return min((e.on for e in snap.events_of(rid) if e.kind == "Publication"), default=None)
+
+
 def build_timeline(snap: Snapshot, *, node: str | None, on: date) -> tuple[str, int]:
     """The page and the number of instrument rows drawn."""
     from kg.views.html import render, safe_urls
@@ -129,15 +162,19 @@ def build_timeline(snap: Snapshot, *, node: str | None, on: date) -> tuple[str, 
     def scale(d: date) -> float:
         return round(LABEL_W + (d - first).days / span * CHART_W, 1)
 
-    rows = []
-    for rid in ids:
-        rows.append(_row(snap, rid, scale, last, on, False))
-        rows += [_row(snap, p, scale, last, on, True) for p in snap.resources[rid].provisions
-                 if snap.events_of(p)]
+    rows: list[dict[str, Any]] = []
+    for lane, lane_ids in _lanes(snap, ids):
+        if lane is not None:
+            rows.append({"lane": True, "sub": False, "name": lane, "id": "", "bars": [], "marks": []})
+        for rid in lane_ids:
+            rows.append(_row(snap, rid, scale, last, on, False))
+            rows += [_row(snap, p, scale, last, on, True) for p in snap.resources[rid].provisions
+                     if snap.events_of(p)]
     y = TOP
     for r in rows:
-        r["y"], y = y, y + (SUB_H if r["sub"] else ROW_H)
-    events = [{**row, "links": safe_urls(row["sources"])} for row in timeline(snap, node=node)
+        r["y"], y = y, y + (LANE_H if r.get("lane") else SUB_H if r["sub"] else ROW_H)
+    events = [{**row, "links": safe_urls(row["sources"])}
+              for row in timeline(snap, node=members(snap, node) if node else None)
               if row["instrument"] in ids]
     label = snap.nodes[node].label if node and node in snap.nodes else None
     page = render("timeline.html", title=f"Export-control timeline{f' for {label}' if label else ''}",
@@ -146,5 +183,5 @@ def build_timeline(snap: Snapshot, *, node: str | None, on: date) -> tuple[str, 
                   label_w=LABEL_W, chart_right=LABEL_W + CHART_W, row_h=ROW_H, sub_h=SUB_H,
                   legend=[{"fill": f, "text": t, "hatched": s == "unverified"}
                           for s, (f, t) in STATUS_FILL.items()],
-                  events=events)
+                  events=events, arrows=_arrows(snap, rows, scale))
     return page, len(ids)
