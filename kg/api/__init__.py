@@ -9,8 +9,8 @@ over these methods, so a notebook and a shell give the same answers.
 
     >>> import kg
     >>> g = kg.open()
-    >>> g.impact("gallium", as_of="2025-06-01")["affected"][0]["label"]
-    'gallium arsenide'
+    >>> g.impact("gallium", as_of="2025-06-01")["node"]["type"]
+    'MaterialFamily'
 
 The methods live in one module per theme: `dependencies` (impact, exposure, paths, what_if,
 chokepoints), `controls` (controls, control, timeline, changes, responses), `materials` (uses,
