@@ -40,17 +40,16 @@ def checks_dir() -> Path:
 
 
 def turtle_files(path: Path) -> list[Path]:
-    """All .ttl files under a folder (sorted, stable), or the file itself. A subfolder that cannot be
-    read is an error, not a silent gap in the data."""
+    """All .ttl files under a folder (sorted, stable), or the file itself. A folder or subfolder that
+    cannot be read is a DataError naming it, never skipped in silence."""
     if not path.is_dir():
         return [path]
 
-    def fail(exc: OSError) -> None:
-        raise DataError(f"cannot read folder {exc.filename}: {exc.strerror or exc}")
+    def refuse(exc: OSError) -> None:
+        raise DataError(f"cannot read data folder {exc.filename}: {exc.strerror or exc}")
 
-    found = []
-    for folder, _, names in os.walk(path, onerror=fail):
-        found += [Path(folder) / n for n in names if n.endswith(".ttl")]
+    found = [Path(root) / name for root, _, names in os.walk(path, onerror=refuse) for name in names
+             if name.endswith(".ttl")]
     return sorted(p for p in found if p.is_file())
 
 
