@@ -41,8 +41,8 @@ def test_view_imports_neither_pyvis_nor_ipython(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["impact", "gallium", "--max-hops", "x"], "Invalid value for '--max-hops'"),
-    (["paths", "gallium", "germanium", "--max-hops", "31"], "Invalid value for '--max-hops'"),
-    (["paths", "gallium", "germanium", "--max-paths", "0"], "Invalid value for '--max-paths'"),
+    (["view", "gallium", "--out", "x.html", "--max-nodes", "lots"], "Invalid value for '--max-nodes'"),
+    (["chokepoints", "--top", "zero"], "Invalid value for '--top'"),
     (["serve", "--port", "70000"], "Invalid value for '--port'"),
     (["view", "gallium", "--path", "a"], "requires 2 arguments"),
 ])
