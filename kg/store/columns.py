@@ -152,8 +152,8 @@ class Sections:
 
 
 class Heap:
-    """The strings of a file by id, each decoded (and its chunks checked) once; `ids` maps each decoded
-    string back to its id. Ids below `keys` are the table keys (node and vertex ids), in sorted order."""
+    """The strings of a file by id, each decoded (and its chunks checked) once. Ids below `keys` are the
+    table keys (node and vertex ids), in sorted order; `ids` maps each key decoded so far back to its id."""
 
     def __init__(self, sections: Sections) -> None:
         offsets, odone, check_offsets = sections.chunked("strings.offsets")
@@ -163,7 +163,7 @@ class Heap:
         ids: dict[str, int] = {}
         self.ids = ids
         self.count = len(offsets) - 1
-        self.keys = int(sections.meta.get("keys", 0))
+        self.keys = keys = int(sections.meta.get("keys", 0))
 
         def text(i: int) -> str | None:
             found = memo.get(i, memo)
@@ -174,7 +174,8 @@ class Heap:
                 if not (ddone[lo >> shift] and ddone[max(hi - 1, lo) >> shift]):
                     check_data(lo, hi)
                 found = memo[i] = str(data[lo:hi], "utf-8", "surrogatepass")
-                ids[found] = i  # type: ignore[index]
+                if i < keys:
+                    ids[found] = i  # type: ignore[index]
             return found  # type: ignore[return-value]
         self.text = text
 

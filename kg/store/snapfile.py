@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields, is_dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 import kg.model.snapshot as model
@@ -21,6 +22,7 @@ from kg.model.snapshot import DepGraph, Edge, Node, Snapshot
 from kg.store.columns import NONE, Heap, Sections, Strings, encode_rows, row_reader, write_file
 
 BIG = ("nodes", "graph", "names")
+_MISSING = object()
 ENDS = ("source", "target")  # the first two fields of an Edge: stored as vertex numbers
 # Read when a row is built; the other fields (names, comments, provenance) when first looked at.
 NODE_EAGER = ("label", "type")  # and the id, which the caller knows
@@ -220,26 +222,30 @@ class _Index:
         return (read(i) or "" for i in self.column)
 
 
-class LazyRows(Mapping[str, Any]):
+class LazyRows(Mapping):  # type: ignore[type-arg]  # not subscripted: cheaper to define
     """id -> row object, for rows sorted by id; each row is built once, when first asked for, by
     `build(row number, id)`."""
 
     def __init__(self, keys: _Index, build: Callable[[int, str], Any]) -> None:
         self._keys, self.build = keys, build
         self.built: dict[str, Any] = {}
+        self.get = lru_cache(maxsize=None)(self._get)  # type: ignore[method-assign]  # a repeated get stays in C
 
-    def get(self, key: Any, default: Any = None) -> Any:
-        found = self.built.get(key, self)
-        if found is self:
+    def _get(self, key: Any, default: Any = None) -> Any:
+        found = self.built.get(key, _MISSING)
+        if found is _MISSING:
             i = self._keys.find(key) if isinstance(key, str) else None
             if i is None:
                 return default
             found = self.built[key] = self.build(i, key)
         return found
 
+    def get(self, key: Any, default: Any = None) -> Any:  # replaced per instance by a cached _get
+        return self._get(key, default)
+
     def __getitem__(self, key: str) -> Any:
-        found = self.get(key, self)
-        if found is self:
+        found = self.get(key, _MISSING)
+        if found is _MISSING:
             raise KeyError(key)
         return found
 
@@ -253,15 +259,19 @@ class LazyRows(Mapping[str, Any]):
         return len(self._keys)
 
 
-class LazyAdjacency(Mapping[str, tuple[Edge, ...]]):
+class LazyAdjacency(Mapping):  # type: ignore[type-arg]  # not subscripted: cheaper to define
     """vertex id -> its out-edges (or in-edges), for vertices that have any; an Edge is built once."""
 
     def __init__(self, vertices: _Index, offsets: memoryview, edges: Callable[[int, str], tuple[Edge, ...]]
                  ) -> None:
         self.vertices, self.offsets, self.edges = vertices, offsets, edges
         self.built: dict[str, tuple[Edge, ...]] = {}
+        self.get = lru_cache(maxsize=None)(self._get)  # type: ignore[method-assign]  # a repeated get stays in C
 
-    def get(self, key: Any, default: Any = None) -> Any:
+    def get(self, key: Any, default: Any = None) -> Any:  # replaced per instance by a cached _get
+        return self._get(key, default)
+
+    def _get(self, key: Any, default: Any = None) -> Any:
         found = self.built.get(key)
         if found is None:
             v = self.vertices.find(key) if isinstance(key, str) else None
