@@ -7,6 +7,24 @@ from kg.bench.scale import agree
 
 KEPT_HEADING = "## Endpoint under load"  # written from the endpoint's own load results; kept as it is
 
+NOTES = """\
+- *Import floor*: a cached answer on the shipped data costs about what Python needs to start and
+  import typer, the model and the analyses; rdflib, networkx and pydantic are not imported at all
+  (`tests/test_startup.py` checks it), nor pyvis for `kg view`.
+- *Cache hit on a large graph*: the snapshot file is memory-mapped; a node, an edge or a name entry is
+  built when an analysis first asks for it, and labels, comments and provenance only when they are
+  read, so a small answer reads a small part of the file. A large answer pays per answer row: the
+  walk builds the edges it crosses, and each row is a JSON object with its path of labels.
+- *Peers*: the Oxigraph store is preloaded and answers with the bare list of node IRIs; pyoxigraph
+  and rdflib parse the Turtle first, as kg does on a cache miss; networkx reads an edge list without
+  labels or provenance.
+- *Cache miss*: parsing (pyoxigraph) and compiling grow linearly with the triples; the file is
+  written once and read by every later call, whatever the command.
+- *`kg validate`* parses the sources into an in-memory Oxigraph store, checks the SHACL shapes in
+  Python and runs the violation queries on Oxigraph.
+- *`kg sparql`* loads the sources into an in-memory Oxigraph store (its default store) on each call;
+  the slowest cookbook queries are named in the targets table."""
+
 REPRODUCE = """\
 ```
 pip install -e '.[test]'
@@ -74,6 +92,7 @@ def markdown(results: Result, existing: str = "") -> str:
     if results.get("paths"):
         parts += ["", "## Bounded paths on a dense graph", "",
                   _table(["what", "value"], paths_rows(results["paths"]))]
+    parts += ["", "## What the numbers mean", "", NOTES]
     parts += ["", "## Reproduce", "", REPRODUCE, "",
               "`kg bench run` writes the results file and this page only where `--out` and `--docs` say. "
               "Speed targets are checked here, never in unit tests.", ""]
