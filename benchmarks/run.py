@@ -1,4 +1,4 @@
-"""Run the issue-7 benchmark without the console script: `python benchmarks/run.py [kg bench run options]`.
+"""Run the benchmark without the console script: `python benchmarks/run.py [kg bench run options]`.
 
 Same as `kg bench run`; see docs/performance.md for what is measured.
 """

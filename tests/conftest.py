@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated cache folder, the real snapshot, and tiny fixture files."""
+"""Shared fixtures: an isolated cache folder, the real snapshot, and tiny fixture files; the long
+checks in tests/background.py start when the session starts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,34 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).parent / "data"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that wait for a background check run last, when it has had the most time."""
+    from background import owns
+
+    items.sort(key=lambda item: owns(item.nodeid) is not None)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the long checks of the collected tests in the background (see tests/background.py)."""
+    from background import start_for
+
+    start_for([item.nodeid for item in session.items])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from background import stop_all
+
+    stop_all()
+
+
+def _compiled(paths: list[Path]):
+    """The snapshot of these files, compiled as a cache miss compiles it (the fast loader)."""
+    from kg.store.compile import compile_snapshot
+    from kg.store.parse import IndexGraph
+
+    return compile_snapshot(IndexGraph.from_files(paths))  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)
@@ -23,41 +52,27 @@ def real_graph():
 
 
 @pytest.fixture(scope="session")
-def snapshot(real_graph):
-    from kg.store.compile import compile_snapshot
+def snapshot():
+    from kg.model.resources import source_files
 
-    return compile_snapshot(real_graph)
+    return _compiled(source_files())
 
 
 @pytest.fixture(scope="session")
 def tiny_snapshot():
     """Ontology + tests/data/valid/tiny.ttl only (no packaged data)."""
-    from rdflib import Graph
-
     from kg.model.resources import ontology_files
-    from kg.store.compile import compile_snapshot
-    from kg.store.load import parse_into
 
-    g = Graph()
-    for path in [*ontology_files(), DATA / "valid" / "tiny.ttl"]:
-        parse_into(g, path)
-    return compile_snapshot(g)
+    return _compiled([*ontology_files(), DATA / "valid" / "tiny.ttl"])
 
 
 @pytest.fixture(scope="session")
 def family_snapshot():
     """Ontology + tiny.ttl + families.ttl: a material family, use shares, everyday words, a second
     jurisdiction answering the first, a country group."""
-    from rdflib import Graph
-
     from kg.model.resources import ontology_files
-    from kg.store.compile import compile_snapshot
-    from kg.store.load import parse_into
 
-    g = Graph()
-    for path in [*ontology_files(), DATA / "valid" / "tiny.ttl", DATA / "valid" / "families.ttl"]:
-        parse_into(g, path)
-    return compile_snapshot(g)
+    return _compiled([*ontology_files(), DATA / "valid" / "tiny.ttl", DATA / "valid" / "families.ttl"])
 
 
 @pytest.fixture(scope="session", params=["oxigraph", "rdflib"])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from background import ENDPOINT, result
 from typer.testing import CliRunner
 
 from kg.bench.generate import BENCH, HUB, generate, parse_count
@@ -133,21 +134,39 @@ def test_registered_as_kg_bench() -> None:
     assert all(cmd in done.stdout for cmd in ("generate", "run", "report")), done.stdout
 
 
-def test_quick_benchmark_end_to_end(tmp_path: Path) -> None:
-    """Every section at a tiny size, through `kg bench run`; checks the JSON and page, not the speed."""
-    out, docs = tmp_path / "results" / "latest.json", tmp_path / "performance.md"
-    result = CliRunner().invoke(bench_app, [
-        "run", "--sizes", "2k", "--repeats", "1", "--startup-repeats", "1", "--dense-triples", "3k",
-        "--rdflib-cap", "60", "--workdir", str(tmp_path / "work"), "--json", str(out), "--docs", str(docs)])
-    assert result.exit_code == 0, result.output
-    data = json.loads(out.read_text())
+@pytest.mark.slow
+def test_quick_benchmark_end_to_end() -> None:
+    """Every section at a tiny size, through `kg bench run` in a child process started with the session
+    (tests/background.py); checks the results, the page (which keeps the endpoint's section) and that
+    nothing is written anywhere else -- not the speed."""
+    done = result("bench", timeout=900)
+    assert done.rc == 0, done.stderr[-3000:] + done.stdout[-2000:]
+    assert list((done.folder / "cwd").iterdir()) == [], "kg bench run wrote where it was not told to"
+    assert "issue" not in done.stdout.lower(), done.stdout
+    data = json.loads((done.folder / "out" / "r.json").read_text())
     assert set(data) >= {"meta", "startup", "sizes", "paths", "targets"}
-    assert data["meta"]["kg_imported_from"].startswith(str(tmp_path / "work" / "src")), data["meta"]
+    assert data["meta"]["kg_imported_from"].startswith(str(done.folder / "work" / "src")), data["meta"]
     size = data["sizes"][0]
-    for key in ("miss", "cached", "store", "pyoxigraph", "rdflib"):
+    for key in ("miss", "hit", "hit_small"):
         assert size[key]["failed"] == "" and size[key]["median_s"] is not None, (key, size[key])
-    assert size["affected"] > 0
-    assert size["affected"] == size["baseline_rows"]["pyoxigraph"] == size["baseline_rows"]["rdflib"], size
+    for name, peer in size["peers"].items():
+        assert peer["failed"] == "" and peer["median_s"] is not None, (name, peer)
+    assert size["affected"]["hub"] > size["affected"]["small"] > 0, size["affected"]
+    assert set(size["rows"].values()) <= {size["affected"]["hub"], size["affected"]["small"]}, size["rows"]
     assert data["paths"]["total"] == data["paths"]["dp_count"] >= data["paths"]["listed"] > 0, data["paths"]
-    assert data["startup"]["ratio"] is not None, data["startup"]
-    assert docs.read_text().startswith("# Performance\n")
+    startup = data["startup"]
+    assert all(startup["ratios"][k] for k in ("impact", "view", "validate")), startup["ratios"]
+    assert list(startup["sparql"]["ratios"]) == ["list-controls-in-force"] and not startup["sparql"]["failed"]
+    docs = done.folder / "performance.md"
+    page = docs.read_text()
+    assert page.startswith("# Performance\n") and page.endswith(ENDPOINT) and "old" not in page, page[-300:]
+    again = CliRunner().invoke(bench_app, ["report", "--json", str(done.folder / "out" / "r.json"),
+                                           "--docs", str(docs)])
+    assert again.exit_code == 0 and docs.read_text().endswith(ENDPOINT), again.output
+
+
+def test_report_refuses_what_is_not_a_results_file(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text("[1, 2]")
+    result = CliRunner().invoke(app, ["bench", "report", "--json", str(bad)])
+    assert result.exit_code == 2 and "not a results file" in result.output, result.output

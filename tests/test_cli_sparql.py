@@ -63,7 +63,7 @@ def test_persisted_oxigraph_store_is_reused_and_reloaded_when_data_change(tmp_pa
 
 
 def test_store_path_needs_oxigraph(tmp_path: Path) -> None:
-    code, _, err = run("sparql", SELECT, "--store-path", str(tmp_path))
+    code, _, err = run("sparql", SELECT, "--store", "rdflib", "--store-path", str(tmp_path))
     assert code == 1 and "needs --store oxigraph" in err, err
 
 
@@ -120,6 +120,6 @@ def test_push_to_an_unreachable_store_is_one_line() -> None:
 
 
 def test_query_unsuited_to_the_store_runs_on_oxigraph_with_a_note() -> None:
-    code, out, err = run("sparql", "status-on-date", "-f", "csv", "--param", "on=2026-01-01")
+    code, out, err = run("sparql", "status-on-date", "--store", "rdflib", "-f", "csv", "--param", "on=2026-01-01")
     assert code == 0 and "running it on oxigraph" in err, err
     assert "2026-01-01,https://w3id.org/exportkg/id/mofcom-2024-46,partly-suspended," in out, out[:400]

@@ -32,3 +32,42 @@ def test_unknown_store_is_refused() -> None:
 def test_oxigraph_store_loads_the_same_triples(real_graph) -> None:
     ox = load_graph(store="oxigraph")
     assert len(ox) == len(real_graph), (len(ox), len(real_graph))
+
+
+ONE_PARSER_COMMANDS = {
+    "info": ["info", "--no-cache"],
+    "validate": ["validate"],
+    "sparql on rdflib": ["sparql", "ASK { ?s ?p ?o }", "--store", "rdflib"],
+    "sparql on Oxigraph": ["sparql", "ASK { ?s ?p ?o }", "--store", "oxigraph"],
+}
+
+
+@pytest.fixture(scope="module")
+def edge_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("one-parser")
+    files = {"iri with a space": "<https://w3id.org/exportkg/id/a b> <http://www.w3.org/2000/01/rdf-schema#label> "
+                                 '"x"@en .\n',
+             "20k-deep collection": "<https://example.org/deep> <https://example.org/nests> "
+                                    + "(" * 20_000 + ")" * 20_000 + " .\n"}
+    paths = {}
+    for name, text in files.items():
+        paths[name] = folder / (name.replace(" ", "-") + ".ttl")
+        paths[name].write_text(text, encoding="utf-8")
+    return paths
+
+
+@pytest.mark.parametrize("command", list(ONE_PARSER_COMMANDS))
+def test_every_command_decides_alike_what_is_turtle(edge_files: dict[str, Path], command: str) -> None:
+    """One parser for every command: an IRI with a space is refused by all, a 20,000-deep nested
+    collection (valid Turtle, 40,000 triples) accepted by all, `kg validate` included."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    args = ONE_PARSER_COMMANDS[command]
+    bad = CliRunner().invoke(app, [*args, "--data", str(edge_files["iri with a space"])])
+    assert bad.exit_code == 1, (bad.exit_code, bad.output)
+    assert f"malformed Turtle in {edge_files['iri with a space']}:1" in bad.stderr, bad.stderr
+    assert "Traceback" not in bad.output
+    deep = CliRunner().invoke(app, [*args, "--data", str(edge_files["20k-deep collection"])])
+    assert deep.exit_code == 0, (deep.exit_code, deep.output[-500:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,17 +31,21 @@ class SourceTools(GraphBase):
         return Record({"dataset": read_dataset().as_dict(), "software_version": __version__,
                        **self.snapshot.counts})
 
-    def validate(self) -> Record:
+    def validate(self, *, severity: str = "warning", progress: Callable[[str, int, int], None] | None = None
+                 ) -> Record:
         """Check the sources against the SHACL shapes and the violation queries: `{conforms, summary,
-        violations: [{severity, check, focus, message, ...}], warnings}` (`violations` lists every
-        problem, warnings included). Same as `kg validate --format json`."""
-        from kg.store.load import load_graph
-        from kg.store.validate import validate_graph
+        violations: [{severity, check, focus, message}], warnings, counts}`; `violations` lists the
+        problems of `severity` or worse (violation, warning, info), `counts` counts every severity.
+        Same as `kg validate --format json` (`--severity`)."""
+        from kg.store.validate import severity_rank, validate_sources
 
-        report = validate_graph(load_graph(self.data))
-        return Record({"conforms": report.conforms, "summary": report.summary(),
-                       "violations": [p.as_dict() for p in report.problems], "warnings": report.warning_count},
-                      "violations")
+        severity_rank(severity)  # a bad value fails before the work
+        report = validate_sources(self.data, progress=progress)
+        rows = [p.as_dict() for p in report.at_least(severity)]
+        hidden = len(report.problems) - len(rows)
+        summary = report.summary() + (f" ({hidden} not listed; --severity info lists every one)" if hidden else "")
+        return Record({"conforms": report.conforms, "summary": summary, "violations": rows,
+                       "warnings": report.warning_count, "counts": report.counts}, "violations")
 
     def sparql(self, query: str, *, params: dict[str, str] | None = None, store: str | None = None,
                store_path: Path | str | None = None, timeout: float | None = None,

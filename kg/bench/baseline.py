@@ -1,13 +1,10 @@
-"""Child-process probes for the benchmark: `python -m kg.bench.baseline MODE ARGS`; prints one JSON line.
+"""kg's own probes for the benchmark, run in a child process: `python -m kg.bench.baseline MODE ARGS`,
+printing one JSON line. (The peers kg is compared with live in kg.bench.peers and import nothing of kg.)
 
 Modes:
-  oxigraph HUB FILE   pyoxigraph Store.load of the same Turtle files kg loads, then the `+` path query
-  rdflib HUB FILE     rdflib Graph.parse of those files, then the same query
-  load FILE           kg.store.load.load_graph(store="oxigraph"), pyoxigraph Store.load and .bulk_load: triples/s
+  load FILE           kg.store.load.load_graph(store="oxigraph") and pyoxigraph's Store.load and
+                      .bulk_load of the same files: triples per second
   paths FILE SRC DST  kg's bounded path search and DP count on the cached snapshot, timed in-process
-
-The baselines leave with os._exit after printing, skipping interpreter teardown (seconds for rdflib
-at 1M triples); that favours them, so our speed-up ratios are conservative.
 """
 
 from __future__ import annotations
@@ -18,50 +15,11 @@ import sys
 import time
 from pathlib import Path
 
-from kg.model.namespaces import EKG
-
-RELATIONS = ("processedInto", "componentOf", "usedIn", "belongsToSector")
-BENCH = "https://w3id.org/exportkg/bench/"
-
-
-def path_query(hub_iri: str) -> str:
-    alternatives = "|".join(f"ekg:{r}" for r in RELATIONS)
-    return f"PREFIX ekg: <{EKG}>\nSELECT ?x WHERE {{ <{hub_iri}> ({alternatives})+ ?x }}"
-
-
-def _files(extra: str) -> list[Path]:
-    from kg.model.resources import source_files
-
-    return source_files((Path(extra),))
-
-
-def _oxigraph(hub: str, extra: str) -> dict[str, object]:
-    import pyoxigraph as ox
-
-    start = time.perf_counter()
-    store = ox.Store()
-    for path in _files(extra):
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    loaded = time.perf_counter()
-    rows = [sol["x"].value for sol in store.query(path_query(BENCH + hub))]  # type: ignore[index,union-attr]
-    return {"rows": len(set(rows)), "load_s": loaded - start, "query_s": time.perf_counter() - loaded}
-
-
-def _rdflib(hub: str, extra: str) -> dict[str, object]:
-    from rdflib import Graph
-
-    start = time.perf_counter()
-    graph = Graph()
-    for path in _files(extra):
-        graph.parse(path, format="turtle")
-    loaded = time.perf_counter()
-    rows = [str(row[0]) for row in graph.query(path_query(BENCH + hub))]  # type: ignore[index]
-    return {"rows": len(set(rows)), "load_s": loaded - start, "query_s": time.perf_counter() - loaded}
-
 
 def _load(extra: str) -> dict[str, object]:
     import pyoxigraph as ox
 
+    from kg.model.resources import source_files
     from kg.store.load import load_graph
 
     load_graph((), store="oxigraph")  # imports rdflib and oxrdflib and registers the plugin: not load time
@@ -73,7 +31,7 @@ def _load(extra: str) -> dict[str, object]:
     for method in ("load", "bulk_load"):
         start = time.perf_counter()
         store = ox.Store()
-        for path in _files(extra):
+        for path in source_files((Path(extra),)):
             getattr(store, method)(path=str(path), format=ox.RdfFormat.TURTLE)
         seconds = time.perf_counter() - start
         out |= {f"{method}_triples": len(store), f"{method}_s": seconds, f"{method}_tps": len(store) / seconds}
@@ -98,7 +56,7 @@ def _paths(extra: str, source: str, target: str) -> dict[str, object]:
             "count_s": count_s, "dp_count": exact}
 
 
-MODES = {"oxigraph": _oxigraph, "rdflib": _rdflib, "load": _load, "paths": _paths}
+MODES = {"load": _load, "paths": _paths}
 
 
 def main(argv: list[str]) -> None:

@@ -1,18 +1,17 @@
-"""Benchmark results -> target verdicts, a rich table for the terminal and docs/performance.md."""
+"""Benchmark results -> target verdicts and the tables shown in the terminal and on the docs page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 Result = dict[str, Any]
+Row = tuple[str, list[str]]
 
-TARGETS = {
-    "startup_ratio": 1.3, "help_s": 0.2, "speedup_pyoxigraph": 3.0, "speedup_rdflib": 20.0,
-    "bulk_load_tps": 300_000, "paths_s": 1.0,
-}
+TARGETS = {"validate": 15.0, "impact": 0.7, "view": 1.2, "sparql": 2.0, "hub_vs_store": 1.0,
+           "small_vs_store": 2.0, "hit_10m_s": 2.0, "linear": 1.5, "paths_s": 1.0, "bulk_load_tps": 300_000}
 
 
-def _secs(m: Result | None) -> str:
+def secs(m: Result | None) -> str:
     if not m:
         return "–"
     if m.get("failed"):
@@ -23,107 +22,135 @@ def _secs(m: Result | None) -> str:
     return "–" if med is None else f"{med:.3f} s" if med < 10 else f"{med:.1f} s"
 
 
-def _cell(m: Result | None) -> str:
+def cell(m: Result | None) -> str:
     if not m or m.get("failed") or (m.get("median_s") is None and not m.get("capped")):
-        return _secs(m)
-    return f"{_secs(m)} ({m['peak_rss_mib']:.0f} MiB)"
+        return secs(m)
+    return f"{secs(m)} ({m['peak_rss_mib']:.0f} MiB)"
 
 
-def _x(s: Result | None) -> str:
-    if not s:
-        return "–"
-    return f"{'≥ ' if s['lower_bound'] else ''}{s['value']:.1f}×"
+def times(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}×"
+
+
+def _row(target: str, measured: str, met: bool | None) -> Result:
+    return {"target": target, "measured": measured, "met": met}
+
+
+def _startup_targets(st: Result) -> list[Result]:
+    r, sq = st["ratios"], st["sparql"]
+    rows = [_row(f"`kg validate` ≤ {TARGETS['validate']:g}× import floor", times(r.get("validate")),
+                 _le(r.get("validate"), TARGETS["validate"])),
+            _row(f"cached `kg impact gallium --format json` ≤ {TARGETS['impact']:g}× import floor",
+                 times(r.get("impact")), _le(r.get("impact"), TARGETS["impact"])),
+            _row(f"`kg view gallium` ≤ {TARGETS['view']:g}× import floor", times(r.get("view")),
+                 _le(r.get("view"), TARGETS["view"]))]
+    slow = sorted((n for n, v in sq["ratios"].items() if v and v > TARGETS["sparql"]))
+    note = f"; above {TARGETS['sparql']:g}×: {', '.join(slow)}" if slow else ""
+    rows.append(_row(f"`kg sparql` cookbook queries (default store) ≤ {TARGETS['sparql']:g}× import floor",
+                     f"median {times(sq['median_ratio'])}, slowest {times(sq['max_ratio'])}{note}",
+                     _le(sq["median_ratio"], TARGETS["sparql"]) and not sq["failed"]))
+    return rows
+
+
+def _le(x: float | None, limit: float) -> bool:
+    return x is not None and x <= limit
+
+
+def _scale_targets(sizes: list[Result]) -> list[Result]:
+    rows = []
+    million = next((s for s in sizes if s["triples"] >= 900_000 and s["triples"] < 9_000_000), None)
+    if million:
+        vs = million["vs_store"]
+        rows += [_row(f"1M: `kg impact {million['hub']}` ({million['affected']['hub']:,} answers) ≤ "
+                      f"{TARGETS['hub_vs_store']:g}× a preloaded Oxigraph disk store", times(vs["hub"]),
+                      _le(vs["hub"], TARGETS["hub_vs_store"])),
+                 _row(f"1M: `kg impact {million['small']}` ({million['affected']['small']:,} answers) ≤ "
+                      f"{TARGETS['small_vs_store']:g}× a preloaded Oxigraph disk store", times(vs["small"]),
+                      _le(vs["small"], TARGETS["small_vs_store"]))]
+    ten = next((s for s in sizes if s["triples"] >= 9_000_000), None)
+    if ten:
+        hit = ten["hit"].get("median_s")
+        rows.append(_row(f"10M: cache hit < {TARGETS['hit_10m_s']:g} s", secs(ten["hit"]),
+                         hit is not None and hit < TARGETS["hit_10m_s"]))
+    per = [(s["label"], s["miss_us_per_triple"]) for s in sizes if s["triples"] >= 100_000 and s["miss_us_per_triple"]]
+    if len(per) >= 2:
+        low, high = min(v for _, v in per), max(v for _, v in per)
+        rows.append(_row(f"cache miss linear: time per triple within {TARGETS['linear']:g}× across sizes ≥ 100k",
+                         ", ".join(f"{label} {v:.1f} µs" for label, v in per), high <= TARGETS["linear"] * low))
+    big = [s for s in sizes if s.get("bulk_load")]
+    if big:
+        tps = max(big, key=lambda s: s["triples"])["bulk_load"].get("kg_store_oxigraph_tps")
+        rows.append(_row(f"bulk load with --store oxigraph ≥ {TARGETS['bulk_load_tps'] // 1000}k triples/s",
+                         f"{tps:,} t/s" if tps else "failed", bool(tps) and tps >= TARGETS["bulk_load_tps"]))
+    return rows
 
 
 def targets(results: Result) -> list[Result]:
-    """One row per issue-7 target: what was measured and whether it is met."""
+    """One row per target: what was measured and whether it is met."""
     rows: list[Result] = []
-    st = results.get("startup")
-    if st:
-        rows.append({"target": f"cached `kg impact gallium` ≤ {TARGETS['startup_ratio']}× import floor",
-                     "measured": f"{st['ratio']}×" if st["ratio"] else "–",
-                     "met": bool(st["ratio"]) and st["ratio"] <= TARGETS["startup_ratio"]})
-        helps = st["help"].get("median_s")
-        rows.append({"target": f"`kg --help` < {TARGETS['help_s']} s", "measured": _secs(st["help"]),
-                     "met": helps is not None and helps < TARGETS["help_s"]})
-    sizes = results.get("sizes") or []
-    if sizes:
-        rows += _scale_targets(max(sizes, key=lambda s: s["triples"]))
+    if results.get("startup"):
+        rows += _startup_targets(results["startup"])
+    rows += _scale_targets(results.get("sizes") or [])
     pa = results.get("paths")
     if pa and not pa.get("failed"):
         cli = pa["cli"].get("median_s")
-        rows.append({"target": "dense graph: `kg paths` with default limits < 1 s, exact count reported",
-                     "measured": f"{_secs(pa['cli'])}; {pa['total']:,} paths, {pa['listed']} listed",
-                     "met": cli is not None and cli < TARGETS["paths_s"] and pa["total"] == pa["dp_count"]})
+        rows.append(_row(f"dense graph: `kg paths` with default limits < {TARGETS['paths_s']:g} s, exact count",
+                         f"{secs(pa['cli'])}; {pa['total']:,} paths, {pa['listed']} listed",
+                         cli is not None and cli < TARGETS["paths_s"] and pa["total"] == pa["dp_count"]))
     return rows
 
 
-def _scale_targets(big: Result) -> list[Result]:
-    """Speed-up and load-rate targets, judged at 1M triples (n/a when the largest run is smaller)."""
-    judged = big["triples"] >= 900_000
-    rows = []
-    for base, goal in (("pyoxigraph", "speedup_pyoxigraph"), ("rdflib", "speedup_rdflib")):
-        # The issue asks for either route: the compiled cache or the Oxigraph store.
-        cache, store = big["speedup"].get(f"cached_vs_{base}"), big["speedup"].get(f"store_vs_{base}")
-        met = any(bool(sp) and sp["value"] >= TARGETS[goal] for sp in (cache, store))
-        rows.append({"target": f"{big['label']}: impact via the cache or --store oxigraph ≥ {TARGETS[goal]:g}× "
-                               f"faster than {base}",
-                     "measured": f"cache {_x(cache)}; --store oxigraph {_x(store)}", "met": met if judged else None})
-    tps = big["bulk_load"].get("kg_store_oxigraph_tps")
-    rows.append({"target": f"{big['label']}: bulk load with --store oxigraph ≥ 300k triples/s",
-                 "measured": f"{tps:,} t/s" if tps else "failed",
-                 "met": (bool(tps) and tps >= TARGETS["bulk_load_tps"]) if judged else None})
-    return rows
+def verdict(met: bool | None) -> str:
+    return "–" if met is None else "yes" if met else "**no**"
 
 
-def verdict(met: bool | None, *, rich: bool = False) -> str:
-    if met is None:
-        return "n/a (judged at 1M)"
-    if rich:
-        return "[green]yes[/]" if met else "[red]no[/]"
-    return "yes" if met else "**no**"
+def startup_rows(st: Result) -> list[Row]:
+    r = st["ratios"]
+    return [("python -c 'import rdflib, networkx, typer' (import floor)", [cell(st["floor"]), "1.00×"]),
+            ("kg impact gallium --format json (cached)", [cell(st["impact"]), times(r.get("impact"))]),
+            ("kg view gallium --out FILE", [cell(st["view"]), times(r.get("view"))]),
+            ("kg validate", [cell(st["validate"]), times(r.get("validate"))]),
+            ("kg sparql NAME, every cookbook query (median / slowest)",
+             [f"{len(st['sparql']['queries'])} queries", f"{times(st['sparql']['median_ratio'])} / "
+                                                          f"{times(st['sparql']['max_ratio'])}"]),
+            ("kg --help", [cell(st["help"]), ""])]
 
 
-SCALE_ROWS = (
+def _peer(name: str) -> Any:
+    return lambda s: cell(s["peers"].get(name))
+
+
+SCALE_ROWS: tuple[tuple[str, Any], ...] = (
     ("triples", lambda s: f"{s['triples']:,}"),
-    ("hub downstream", lambda s: f"{s['affected']:,}"),
-    ("kg miss (builds cache)", lambda s: _cell(s["miss"])),
-    ("kg cached", lambda s: _cell(s["cached"])),
-    ("kg --store oxigraph", lambda s: _cell(s["store"])),
-    ("pyoxigraph parse+query", lambda s: _cell(s["pyoxigraph"])),
-    ("rdflib parse+query", lambda s: _cell(s["rdflib"])),
-    ("cached vs pyoxigraph", lambda s: _x(s["speedup"]["cached_vs_pyoxigraph"])),
-    ("cached vs rdflib", lambda s: _x(s["speedup"]["cached_vs_rdflib"])),
-    ("load rate: kg --store oxigraph / Store.load / Store.bulk_load", lambda s: _tps(s["bulk_load"])),
+    ("downstream of the hub / of the small node", lambda s: f"{s['affected']['hub']:,} / {s['affected']['small']:,}"),
+    ("kg impact hub, cache miss (builds the cache)", lambda s: cell(s["miss"])),
+    ("kg impact hub, cached", lambda s: cell(s["hit"])),
+    ("kg impact small node, cached", lambda s: cell(s["hit_small"])),
+    ("Oxigraph store on disk, preloaded: hub", _peer("oxstore")),
+    ("Oxigraph store on disk, preloaded: small node", _peer("oxstore small")),
+    ("pyoxigraph parse + query: hub", _peer("pyoxigraph")),
+    ("rdflib parse + query: hub", _peer("rdflib")),
+    ("networkx descendants on the exported edge list: hub", _peer("networkx")),
+    ("kg cached ÷ Oxigraph store: hub / small node",
+     lambda s: f"{times(s['vs_store']['hub'])} / {times(s['vs_store']['small'])}"),
+    ("cache miss per triple", lambda s: f"{s['miss_us_per_triple']:.1f} µs" if s["miss_us_per_triple"] else "–"),
+    ("set-up: Oxigraph store build / edge-list export",
+     lambda s: f"{s['setup']['store_build_s']:.1f} s / {s['setup']['export_s']:.1f} s"),
 )
 
 
-def scale_rows(sizes: list[Result]) -> list[tuple[str, list[str]]]:
+def scale_rows(sizes: list[Result]) -> list[Row]:
     return [(name, [fn(s) for s in sizes]) for name, fn in SCALE_ROWS]
 
 
-def _tps(b: Result) -> str:
-    if b.get("failed"):
-        return "failed"
-    keys = ("kg_store_oxigraph_tps", "pyoxigraph_load_tps", "pyoxigraph_bulk_load_tps")
-    return " / ".join(f"{b[k] / 1000:.0f}k" if b.get(k) else "–" for k in keys) + " t/s"
-
-
-def startup_rows(st: Result) -> list[tuple[str, str]]:
-    return [("kg impact gallium --format json (cached)", _cell(st["impact_gallium"])),
-            ("python -c 'import rdflib, networkx, typer'", _cell(st["import_floor"])),
-            ("ratio", f"{st['ratio']}×" if st["ratio"] else "–"), ("kg --help", _cell(st["help"]))]
-
-
-def paths_rows(pa: Result) -> list[tuple[str, str]]:
+def paths_rows(pa: Result) -> list[Row]:
     if pa.get("failed"):
-        return [("failed", pa["failed"])]
-    return [("graph", f"{pa['triples']:,} triples, {pa['edges']:,} edges, fan-out ×{pa['fanout']:g}"),
-            ("query", f"{pa['source']} → {pa['target']}, max_hops {pa['max_hops']}, "
-                      f"max_paths {pa['max_paths']}"),
-            ("paths that exist (DP count)", f"{pa['total']:,}"), ("listed", str(pa["listed"])),
-            ("core: find_paths / count_paths", f"{pa['core_paths_s']:.4f} s / {pa['core_count_s']:.4f} s"),
-            ("kg paths … --format json (cached, end to end)", _cell(pa["cli"]))]
+        return [("failed", [pa["failed"]])]
+    return [("graph", [f"{pa['triples']:,} triples, {pa['edges']:,} edges, fan-out ×{pa['fanout']:g}"]),
+            ("query", [f"{pa['source']} → {pa['target']}, max_hops {pa['max_hops']}, max_paths {pa['max_paths']}"]),
+            ("paths that exist (DP count)", [f"{pa['total']:,}"]), ("listed", [str(pa["listed"])]),
+            ("core: find_paths / count_paths", [f"{pa['core_paths_s']:.4f} s / {pa['core_count_s']:.4f} s"]),
+            ("kg paths … --format json (cached, end to end)", [cell(pa["cli"])])]
 
 
 def print_report(results: Result) -> None:
@@ -131,106 +158,22 @@ def print_report(results: Result) -> None:
     from rich.table import Table
 
     console = Console()
+
+    def table(title: str, header: list[str], rows: list[Row]) -> None:
+        t = Table(title=title)
+        for h in header:
+            t.add_column(h, overflow="fold")
+        for name, cells in rows:
+            t.add_row(name, *cells)
+        console.print(t)
+
     if results.get("startup"):
-        _kv(console, f"Startup (median of {results['startup']['import_floor']['n']} fresh processes)",
-            startup_rows(results["startup"]))
+        table("Everyday commands on the shipped data (median)", ["command", "time (peak RSS)", "÷ floor"],
+              startup_rows(results["startup"]))
     if results.get("sizes"):
-        table = Table(title="Synthetic scale: kg impact <hub> --data FILE --format json, median (peak RSS)")
-        table.add_column("size")
-        for s in results["sizes"]:
-            table.add_column(s["label"], overflow="fold")
-        for name, cells in scale_rows(results["sizes"]):
-            table.add_row(name, *cells)
-        console.print(table)
+        table("Synthetic graphs: kg against its peers (median wall time, peak RSS)",
+              ["", *(s["label"] for s in results["sizes"])], scale_rows(results["sizes"]))
     if results.get("paths"):
-        _kv(console, "Bounded paths on a dense graph", paths_rows(results["paths"]))
-    table = Table(title="Issue 7 targets")
-    for name in ("target", "measured", "met"):
-        table.add_column(name, overflow="fold")
-    for row in targets(results):
-        table.add_row(row["target"], row["measured"], verdict(row["met"], rich=True))
-    console.print(table)
-
-
-def _kv(console: Any, title: str, rows: list[tuple[str, str]]) -> None:
-    from rich.table import Table
-
-    table = Table(title=title, show_header=False)
-    table.add_column("what")
-    table.add_column("value")
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
-
-
-def _size_note(s: Result) -> str:
-    rows = s["baseline_rows"]
-    agree = "agree" if s["affected"] == rows["pyoxigraph"] == rows["rdflib"] else "**differ**"
-    store = s["store"]["command"]
-    why = " (`kg impact` has no `--store` option, so this times load + compile without an answer)" \
-        if store.startswith("info") else ""
-    return (f"- {s['label']}: the store column runs `kg {store}`{why}. Answers {agree}: kg "
-            f"{s['affected']:,} nodes, pyoxigraph {_n(rows['pyoxigraph'])}, rdflib {_n(rows['rdflib'])}.")
-
-
-def _n(value: int | None) -> str:
-    return "–" if value is None else f"{value:,}"
-
-
-def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-REPRODUCE = """\
-```
-pip install -e '.[test]'
-kg bench run                       # 10k, 100k and 1M triples; about 10 minutes on 2 cores
-kg bench run --sizes 10k,100k      # quicker
-python benchmarks/run.py --sizes 10k --repeats 3   # the same, without the console script
-kg bench generate --triples 1M --out /tmp/bench-1M.ttl --seed 1
-kg impact material-0 --data /tmp/bench-1M.ttl --format json
-```"""
-
-
-def markdown(results: Result) -> str:
-    """docs/performance.md: the latest table, the target verdicts and how to reproduce them."""
-    meta = results["meta"]
-    parts = [
-        "# Performance",
-        "",
-        "How fast `kg` answers, on the shipped data and on synthetic graphs of up to a million triples, "
-        "measured by `kg bench run` in fresh processes against pyoxigraph and rdflib baselines.",
-        "",
-        f"Latest run: {meta['date']} on {meta['machine']} (Python {meta['python']}, pyoxigraph "
-        f"{meta['versions'].get('pyoxigraph')}, rdflib {meta['versions'].get('rdflib')}); "
-        f"load average {meta['load_before']} before and {meta['load_after']} after. {meta['note']}",
-        "",
-        "## Targets (issue 7)",
-        "",
-        _md_table(["target", "measured", "met"],
-                  [[r["target"], r["measured"], verdict(r["met"])] for r in targets(results)]),
-    ]
-    if results.get("startup"):
-        st = results["startup"]
-        parts += ["", f"## Startup (median of {st['import_floor']['n']} fresh processes, interleaved)", "",
-                  _md_table(["command", "median (peak RSS)"], [list(r) for r in startup_rows(st)])]
-    if results.get("sizes"):
-        parts += ["", "## Synthetic scale", "",
-                  "`kg impact material-0 --data FILE --format json` end to end. *miss* empties the cache "
-                  "first (load + compile + write the cache); *cached* is the next call. The baselines parse "
-                  "the same Turtle files (ontology, shipped data and FILE) in a fresh process and run "
-                  "`SELECT ?x WHERE { <hub> (ekg:processedInto|ekg:componentOf|ekg:usedIn|"
-                  "ekg:belongsToSector)+ ?x }`. "
-                  "Each cell is the median wall time with the peak RSS of the process.", "",
-                  _md_table(["size", *(s["label"] for s in results["sizes"])],
-                            [[name, *cells] for name, cells in scale_rows(results["sizes"])]), ""]
-        parts += [_size_note(s) for s in results["sizes"]]
-    if results.get("paths"):
-        parts += ["", "## Bounded paths on a dense graph", "",
-                  _md_table(["what", "value"], [list(r) for r in paths_rows(results["paths"])])]
-    parts += ["", "## Reproduce", "", REPRODUCE, "",
-              "The run writes `benchmarks/results/latest.json` (every run time, peak RSS and the machine) "
-              "and this page. Speed targets are checked here, never in unit tests.", ""]
-    return "\n".join(parts)
+        table("Bounded paths on a dense graph", ["what", "value"], paths_rows(results["paths"]))
+    table("Targets", ["target", "measured", "met"],
+          [(r["target"], [r["measured"], verdict(r["met"]).strip("*")]) for r in targets(results)])

@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 from typer.exceptions import TyperException
 
+from kg.cli.coerce import install as plain_coercion
 from kg.model.errors import KGError, UsageError
 from kg.model.version import __version__
 
@@ -87,6 +88,16 @@ class _Group(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _conventional(self)
+
+    def parse_args(self, ctx: Any, args: Any) -> Any:
+        plain_coercion(self.get_params(ctx))  # keeps pydantic out of a plain call (kg.cli.coerce)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: Any, args: Any) -> Any:
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if cmd is not None:
+            plain_coercion(cmd.get_params(ctx))
+        return name, cmd, rest
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -55,10 +55,10 @@ def generate_cmd(
 
 @bench_app.command("report")
 def report_cmd(
-    json_in: Annotated[Path, _opt("--json", help="Results file to show.")] = Path("benchmarks/results/latest.json"),
+    json_in: Annotated[Path, _opt("--json", help="Results file written by `kg bench run --out`.")],
     docs: Annotated[Path | None, _opt("--docs", help="Also rewrite this markdown page from it.")] = None,
 ) -> None:
-    """Show a results file as tables (and optionally rewrite docs/performance.md from it)."""
+    """Show a results file as tables (and optionally rewrite the performance page from it)."""
     import json
 
     from kg.bench.report import print_report
@@ -68,6 +68,8 @@ def report_cmd(
         results = json.loads(json_in.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read benchmark results {json_in}: {exc}") from None
+    if not isinstance(results, dict) or "meta" not in results:
+        raise UsageError(f"{json_in} is not a results file of kg bench run")
     if docs is not None:
         write_outputs(results, json_path=None, docs_path=docs)
     print_report(results)
@@ -75,19 +77,22 @@ def report_cmd(
 
 @bench_app.command("run")
 def run_cmd(
-    sizes: Annotated[str, _opt("--sizes", help="Comma-separated synthetic sizes.")] = "10k,100k,1M",
+    sizes: Annotated[str, _opt("--sizes", help="Comma-separated synthetic sizes.")] = "10k,100k,1M,10M",
     repeats: Annotated[int, _opt("--repeats", min=1, help="Runs per command (median); slow ones once.")] = 5,
-    startup_repeats: Annotated[int, _opt("--startup-repeats", min=1, help="Runs per startup command.")] = 10,
+    startup_repeats: Annotated[int, _opt("--startup-repeats", min=1, help="Runs per everyday command.")] = 10,
+    sparql_repeats: Annotated[int, _opt("--sparql-repeats", min=1, help="Runs per cookbook query.")] = 3,
+    queries: Annotated[str, _opt("--queries", help="Comma-separated cookbook queries to time (default: all).")] = "",
     rdflib_cap: Annotated[float, _opt("--rdflib-cap", help="Seconds before rdflib is stopped.")] = 120,
     sections: Annotated[str, _opt("--sections", help="Any of: startup, scale, paths.")] = ",".join(SECTIONS),
     dense: Annotated[str, _opt("--dense-triples", help="Size of the dense graph for path search.")] = "100k",
-    workdir: Annotated[Path | None, _opt("--workdir", help="Scratch folder (default: temporary).")] = None,
-    json_out: Annotated[Path, _opt("--json", help="Results file.")] = Path("benchmarks/results/latest.json"),
-    docs: Annotated[Path, _opt("--docs", help="Markdown page to rewrite.")] = Path("docs/performance.md"),
-    no_docs: Annotated[bool, _opt("--no-docs", help="Do not rewrite the markdown page.")] = False,
+    workdir: Annotated[Path | None, _opt("--workdir", help="Scratch folder, kept (default: a temporary one).")] = None,
+    out: Annotated[Path | None, _opt("--out", help="Write the results (JSON) to this file.")] = None,
+    docs: Annotated[Path | None, _opt("--docs", help="Rewrite this markdown page (docs/performance.md).")] = None,
     live: Annotated[bool, _opt("--live", help="Run the live source tree, not a frozen copy.")] = False,
 ) -> None:
-    """Measure startup, synthetic scale (vs pyoxigraph and rdflib), bulk load and bounded paths."""
+    """Measure everyday commands, synthetic graphs up to 10M triples and bounded paths against the
+    import floor and the peers (pyoxigraph, a preloaded Oxigraph store, rdflib, networkx). Writes
+    files only where --out and --docs say."""
     import tempfile
 
     from kg.bench.report import print_report
@@ -98,14 +103,16 @@ def run_cmd(
     chosen = tuple(s.strip() for s in sections.split(",") if s.strip())
     unknown = set(chosen) - set(SECTIONS)
     if unknown:
-        raise UsageError(f"unknown --sections {', '.join(sorted(unknown))}; "
-                         f"choose from {', '.join(SECTIONS)}")
+        raise UsageError(f"unknown --sections {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
     counts = tuple(_count(s, "--sizes") for s in sizes.split(",") if s.strip())
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         cfg = Config(workdir=workdir or Path(tmp), sizes=counts, repeats=repeats, rdflib_cap=rdflib_cap,
-                     startup_repeats=startup_repeats, dense_triples=_count(dense, "--dense-triples"),
-                     freeze=not live, sections=chosen)
+                     startup_repeats=startup_repeats, sparql_repeats=sparql_repeats,
+                     queries=tuple(q.strip() for q in queries.split(",") if q.strip()),
+                     dense_triples=_count(dense, "--dense-triples"), freeze=not live, sections=chosen)
         results = run_all(cfg)
-    write_outputs(results, json_path=json_out, docs_path=None if no_docs else docs)
+    write_outputs(results, json_path=out, docs_path=docs)
     print_report(results)
-    note(f"wrote {json_out}" + ("" if no_docs else f" and {docs}"))
+    written = [str(p) for p in (out, docs) if p is not None]
+    if written:
+        note(f"wrote {' and '.join(written)}")

@@ -44,16 +44,27 @@ def info(data: DataOpt = None, fmt: FormatOpt = "table", endpoint: EndpointOpt =
     emit(result, fmt, rows=rows, columns=[("what", "what"), ("count", "value")], title="exportkg")
 
 
+SeverityOpt = Annotated[str, typer.Option(
+    "--severity", help="List problems of this severity or worse: violation, warning or info (notes are "
+                       "otherwise only counted).")]
+
+
 @app.command()
-def validate(data: DataOpt = None, fmt: FormatOpt = "table") -> None:
+def validate(data: DataOpt = None, fmt: FormatOpt = "table", severity: SeverityOpt = "warning") -> None:
     """Check the data against the SHACL shapes and the violation queries; exit 1 if it does not conform."""
+    from kg.cli.progress import progress_line
     from kg.cli.render import emit, note
 
     _fmt(fmt)
-    report = _graph(data).validate()
-    emit(report, fmt, rows=report["violations"], title="validation problems",
-         columns=[("severity", "severity"), ("check", "check"), ("focus", "focus"), ("message", "message")],
-         csv_columns=["severity", "check", "focus", "message"])
+    show, clear = progress_line("validating")
+    try:
+        report = _graph(data).validate(severity=severity, progress=show)
+    finally:
+        clear()
+    if fmt != "table" or report["violations"]:
+        emit(report, fmt, rows=report["violations"], title="validation problems",
+             columns=[("severity", "severity"), ("check", "check"), ("focus", "focus"), ("message", "message")],
+             csv_columns=["severity", "check", "focus", "message"])
     note(report["summary"])
     if not report["conforms"]:
         raise typer.Exit(1)

@@ -46,7 +46,7 @@ def sparql(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help=(
         "SELECT/ASK: table, csv, tsv, json, xml (default table); CONSTRUCT/DESCRIBE: turtle, nt, jsonld, "
         "rdfxml."))] = None,
-    store: StoreOpt = "rdflib", store_path: StorePathOpt = None,
+    store: StoreOpt = "oxigraph", store_path: StorePathOpt = None,
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="Query this SPARQL 1.1 endpoint URL instead.")] = None,
     param: ParamOpt = None,

@@ -1,11 +1,14 @@
 """The compiled, read-only view of the graph that every analysis runs on.
 
-Plain frozen dataclasses of builtins: picklable, and importable without rdflib or networkx, so a
-cached CLI call pays for neither. `kg.store.compile` builds a Snapshot from RDF; `kg.store.cache` stores it.
+Plain frozen dataclasses of builtins, importable without rdflib or networkx, so a cached CLI call pays
+for neither. `kg.store.compile` builds a Snapshot from RDF; `kg.store.cache` stores it (kg.store.snapfile):
+read back from the cache, `nodes`, `names` and the graph's adjacency are read-only Mappings that build a
+row when it is first asked for, so treat them as Mappings, not dicts. Sequences are tuples.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -158,8 +161,8 @@ class Response:
 class DepGraph:
     """The typed dependency layer as adjacency lists (upstream -> downstream)."""
 
-    succ: dict[str, tuple[Edge, ...]]
-    pred: dict[str, tuple[Edge, ...]]
+    succ: Mapping[str, tuple[Edge, ...]]
+    pred: Mapping[str, tuple[Edge, ...]]
 
     def out_edges(self, node: str) -> tuple[Edge, ...]:
         return self.succ.get(node, ())
@@ -178,12 +181,12 @@ class DepGraph:
 class Snapshot:
     """Everything the analyses need, compiled once from the RDF sources."""
 
-    nodes: dict[str, Node]
+    nodes: Mapping[str, Node]
     graph: DepGraph
     resources: dict[str, Resource]
     events: tuple[Event, ...]
     items: dict[str, Item]
-    names: dict[str, tuple[tuple[str, int], ...]]  # normalised name -> (node id, strength: 0 best)
+    names: Mapping[str, tuple[tuple[str, int], ...]]  # normalised name -> (node id, strength: 0 best)
     counts: dict[str, int] = field(default_factory=dict)
     shares: tuple[dict[str, object], ...] = ()
     families: dict[str, Family] = field(default_factory=dict)
@@ -194,12 +197,3 @@ class Snapshot:
 
     def events_of(self, resource: str) -> list[Event]:
         return [e for e in self.events if e.resource == resource]
-
-
-def _reduce(self: object) -> tuple[type, tuple[object, ...]]:
-    """Pickle as constructor arguments: loads ~2x faster than the slots-dataclass __setstate__."""
-    return (type(self), tuple(getattr(self, name) for name in self.__match_args__))  # type: ignore[attr-defined]
-
-
-for _cls in (Node, Edge, Event, Resource, Item, Family, UseShare, Response, DepGraph, Snapshot):
-    _cls.__reduce__ = _reduce  # type: ignore[method-assign,assignment]

@@ -1,52 +1,77 @@
 """Get a Snapshot: from the compiled cache when the sources are unchanged, else by loading the RDF.
 
-The cache key hashes the package version and the bytes of every ontology, data and `--data` file.
-Files live in the user cache folder (KG_CACHE_DIR overrides it), are written atomically (temp file
-+ rename, so concurrent writers are safe), and a corrupt, stale or unreadable file is ignored and
-rebuilt. Nothing here imports rdflib unless the cache misses.
+The cache key hashes the package version, the code that compiles snapshots and the bytes of every
+ontology, data and `--data` file. Files live in a folder private to the user (0700; KG_CACHE_DIR
+overrides it) and are written atomically (temp file + rename, so concurrent writers are safe). The
+format (kg.store.snapfile) holds no pickle: reading a file can only fail, never run code. A file that
+is not owned by the user, is writable by others or fails a checksum is not read but rebuilt, with a
+note; a stale one is never looked at (its key differs). Nothing here imports rdflib unless the
+cache misses.
 """
 
 from __future__ import annotations
 
 import contextlib
-import pickle
+import io
+import struct
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.model.resources import source_files
-from kg.store.files import cache_dir, source_hash, write_atomic
+from kg.store.files import cache_dir, open_private, private_dir, remove_orphans, source_hash, write_atomic
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
     from kg.model.snapshot import Snapshot
 
+SUFFIX = ".snap"
 
-def _read(path: Path) -> Snapshot | None:
-    import gc
+
+def _note(message: str, *args: object) -> None:
+    """A note for the user through the standard logging machinery (shown on stderr when no handler is
+    configured); logging is imported only when there is something to say."""
+    import logging
+
+    logging.getLogger(__name__).warning(message, *args)
+
+
+def cache_path(extra: tuple[Path, ...] = ()) -> Path:
+    """Where the snapshot of the packaged data plus `extra` is cached."""
+    return cache_dir() / f"snapshot-{source_hash(extra)}{SUFFIX}"
+
+
+def read_cached(path: Path) -> Snapshot | None:
+    """The snapshot cached in `path`, or None when it is missing, unsafe or damaged (with a note)."""
+    from kg.store.columns import FormatError
+    from kg.store.snapfile import read_snapshot
 
     try:
-        data = path.read_bytes()
-    except OSError:
+        fh = open_private(path)
+    except PermissionError as exc:
+        _note("note: ignoring the cached snapshot (%s); rebuilding it", exc)
         return None
-    gc.disable()  # unpickling makes ~1M objects at 1M triples; collections mid-way would rescan them all
-    try:
-        snap = pickle.loads(data)
-    except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+    if fh is None:
         return None
-    finally:
-        gc.enable()
-    from kg.model.snapshot import Snapshot
+    def damaged(why: str) -> str:
+        path.unlink(missing_ok=True)
+        return f"the compiled cache {path} is damaged ({why}) and has been removed: run the command again"
 
-    if not isinstance(snap, Snapshot):
-        return None
-    gc.freeze()  # it lives as long as the process: keep it out of every later collection
-    return snap
+    with fh:
+        try:
+            return read_snapshot(fh.fileno(), damaged)
+        except (FormatError, ValueError, KeyError, TypeError, IndexError, struct.error) as exc:
+            _note("note: the cached snapshot %s is damaged (%s); rebuilding it", path, exc)
+            return None
 
 
 def _write(path: Path, snap: Snapshot) -> None:
+    from kg.store.snapfile import write_snapshot
+
+    buffer = io.BytesIO()
+    write_snapshot(buffer, snap)
     with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
-        write_atomic(path, pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(path, buffer.getvalue())
 
 
 def build_snapshot(graph: Graph) -> Snapshot:
@@ -67,10 +92,9 @@ def get_snapshot(
         from kg.store.remote import fetch_layer
 
         return build_snapshot(fetch_layer(endpoint))
-    key = source_hash(extra)
-    path = cache_dir() / f"snapshot-{key}.pickle"
+    path = cache_path(extra)
     if use_cache:
-        snap = _read(path)
+        snap = read_cached(path)  # before the folder is tightened: what others could write is not read
         if snap is not None:
             return snap
     import gc
@@ -81,8 +105,12 @@ def get_snapshot(
     finally:
         gc.enable()
     if use_cache:
-        _write(path, snap)
-        _prune(path)
+        unsafe = private_dir(path.parent)
+        if unsafe:
+            _note("note: not caching the snapshot (%s)", unsafe)
+        else:
+            _write(path, snap)
+            _prune(path)
     return snap
 
 
@@ -97,9 +125,11 @@ def _source_graph(extra: tuple[Path, ...], store: str | None):
 
 
 def _prune(keep: Path, limit: int = 8) -> None:
-    """Keep the cache folder small: drop all but the newest `limit` snapshots."""
+    """Keep the cache folder small: drop all but the newest `limit` snapshots, and what killed writers
+    left behind."""
+    remove_orphans(keep.parent)
     try:
-        files = sorted(keep.parent.glob("snapshot-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        files = sorted(keep.parent.glob("snapshot-*"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in files[limit:]:
             if old != keep:
                 old.unlink(missing_ok=True)

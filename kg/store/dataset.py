@@ -1,6 +1,6 @@
 """The dataset's own description (data/dataset.ttl): title, version, release date, licence, publisher.
 
-Read on its own with pyoxigraph (a few dozen triples), so `kg info` and `kg --version` show the
+Read on its own through the one Turtle parser (a few dozen triples), so `kg info` and `kg --version` show the
 release without compiling anything. The file uses DCAT, VoID and DCTERMS, so any RDF tool that
 reads the graph finds the same facts.
 """
@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from kg.model.errors import DataError
 from kg.model.namespaces import DCAT, DCTERMS, EKGR, FOAF, OWL, RDF
 from kg.model.resources import data_dir
+from kg.store.parse import into_oxigraph
 
 DATASET = EKGR + "dataset"
 
@@ -50,9 +51,9 @@ def read_dataset(path: Path | None = None) -> Dataset:
     path = path or dataset_file()
     store = ox.Store()
     try:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise DataError(f"cannot read the dataset description {path}: {str(exc).splitlines()[0]}") from None
+        into_oxigraph(store, [path])  # the one Turtle parser, as for every other file
+    except DataError as exc:
+        raise DataError(f"cannot read the dataset description: {exc}") from None
     node = ox.NamedNode(DATASET)
     if not any(store.quads_for_pattern(node, ox.NamedNode(RDF + "type"), ox.NamedNode(DCAT + "Dataset"))):
         raise DataError(f"{path} does not describe <{DATASET}> as a dcat:Dataset")

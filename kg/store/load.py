@@ -1,7 +1,8 @@
 """Turtle sources -> one RDF graph. rdflib in memory by default; Oxigraph or a SPARQL endpoint as stores.
 
-This is the only module that parses the Turtle sources. Malformed files raise DataError naming the
-file and line. Stores are chosen by a dict lookup (`STORES`), so a backend is one entry here.
+Every file goes through the one Turtle parser (kg.store.parse), whatever the store, so a file one
+command accepts no other rejects. Malformed files raise DataError naming the file and line. Stores
+are chosen by a dict lookup (`STORES`), so a backend is one entry here.
 """
 
 from __future__ import annotations
@@ -10,34 +11,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.model.errors import DataError, StoreError
+from kg.model.errors import StoreError
 from kg.model.namespaces import PREFIXES
 from kg.model.resources import source_files
 from kg.store.files import source_hash
+from kg.store.parse import into_oxigraph, into_rdflib, missing_file
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
 
-def _bad_syntax_message(path: Path, exc: Exception) -> str:
-    line = getattr(exc, "lines", None)
-    why = getattr(exc, "_why", None) or str(exc).splitlines()[-1]
-    where = f"{path}:{line + 1}" if isinstance(line, int) else str(path)
-    return f"malformed Turtle in {where}: {why}"
+def parse_into(graph: Graph, path: Path) -> None:
+    """Parse one Turtle file into `graph` (any rdflib store) with the one parser."""
+    _fill(graph, [path])
 
 
-def parse_into(graph: Graph, path: Path, fmt: str = "turtle") -> None:
-    """Parse one Turtle file into `graph`, turning parser errors into a one-line DataError."""
-    if not path.exists():
-        raise DataError(f"data file not found: {path}")
-    try:
-        graph.parse(path, format=fmt)
-    except (SyntaxError, ValueError, UnicodeDecodeError) as exc:  # rdflib BadSyntax is a SyntaxError
-        raise DataError(_bad_syntax_message(path, exc)) from None
-    except Exception as exc:  # parser plugins raise assorted types; report them uniformly
-        if type(exc).__name__ == "BadSyntax":
-            raise DataError(_bad_syntax_message(path, exc)) from None
-        raise DataError(f"cannot read {path}: {exc}") from None
+def _fill(graph: Graph, paths: list[Path]) -> None:
+    import pyoxigraph as ox
+
+    missing_file(paths)
+    inner = getattr(graph.store, "_inner", None)  # oxrdflib's pyoxigraph store: no term conversion
+    if isinstance(inner, ox.Store):
+        into_oxigraph(inner, paths)
+    else:
+        into_rdflib(graph, paths)
 
 
 def _rdflib_graph(store_path: Path | None) -> Graph:
@@ -70,9 +67,6 @@ STORES: dict[str, Callable[[Path | None], Graph]] = {
     "oxigraph": _oxigraph_graph,
 }
 
-_PARSE_FORMAT = {"rdflib": "turtle", "oxigraph": "ox-turtle"}
-
-
 _MARKER = ".exportkg-sources"  # in a persisted store: the hash of the files it was loaded from
 
 
@@ -104,9 +98,8 @@ def load_graph(
         if _reuse(graph, store_path, key):
             return _bind(graph)
         (store_path / _MARKER).write_text("incomplete\n", encoding="utf-8")  # a failed load is redone
-    fmt = _PARSE_FORMAT[store]
-    for path in source_files(extra):
-        parse_into(graph, path, fmt)
+    packaged, files = source_files(), source_files(extra)
+    _fill(graph, files[len(packaged):] + packaged)  # the user's files first: their errors come at once
     if store_path is not None:
         (store_path / _MARKER).write_text(key + "\n", encoding="utf-8")
     return _bind(graph)

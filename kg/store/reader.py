@@ -1,5 +1,5 @@
 """Reading an RDF graph for the compiler: small helpers over rdflib's triple API with string IRIs,
-and the interning of ids and source tuples (the snapshot repeats them; shared objects pickle once)."""
+and the interning of ids and source tuples (the snapshot repeats them; shared objects are stored once)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ _URL_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 def intern_id(term: Term) -> str:
     """Local name of an IRI, interned: the snapshot repeats ids, so equal strings are shared objects
-    and the pickle stores each once (smaller cache, faster loads)."""
+    and the compiled snapshot holds each once (less memory on a cache miss)."""
     text = local_name(str(term))
     return _STRINGS.setdefault(text, text)
 

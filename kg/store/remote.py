@@ -142,15 +142,14 @@ def push(store_url: str, files: list[Path], *, graph_iri: str | None = None, rep
     """Upload Turtle files with the SPARQL 1.1 Graph Store Protocol (PUT replaces the target graph,
     POST adds to it); returns the number of triples sent. `store_url` is the store's GSP address,
     such as http://127.0.0.1:7878/store for `oxigraph serve`."""
-    from rdflib import Graph
+    import pyoxigraph as ox
 
-    from kg.store.load import parse_into
+    from kg.store.parse import into_oxigraph
 
-    merged = Graph()
-    for path in files:
-        parse_into(merged, path)
+    merged = ox.Store()  # one parser for every command; a set of triples, as a store holds them
+    into_oxigraph(merged, files)
     target = f"{store_url}?{urllib.parse.urlencode({'graph': graph_iri})}" if graph_iri else f"{store_url}?default"
-    payload = merged.serialize(format="nt", encoding="utf-8")
+    payload = ox.serialize(merged, format=ox.RdfFormat.N_TRIPLES) or b""
     _request(target, data=payload, method="PUT" if replace else "POST", timeout=timeout,
              headers={"Content-Type": "application/n-triples"})
     return len(merged)

@@ -1,6 +1,6 @@
-"""Draw a view Selection with pyvis: styles by type, status and grade, tooltips, legend, options.
+"""Draw a view Selection for vis-network: styles by type, status and grade, tooltips, legend, options.
 
-pyvis assembles the vis-network nodes, edges and options; the page is our own template
+`Network` assembles the vis-network nodes, edges and options as pyvis would; the page is our own template
 (`kg/views/templates/graph.html`) so that it is one offline file. Tooltip and side-panel content is
 shipped as JSON data and turned into DOM text by `graph.js`, never parsed as HTML.
 """
@@ -190,12 +190,35 @@ def _legend(snap: Snapshot, nodes: list[str], instruments: bool) -> dict[str, An
     }
 
 
-def build_network(snap: Snapshot, sel: Selection, *, on: date, instruments: bool = False
-                  ) -> tuple[Any, dict[str, Any]]:
-    """A pyvis Network of the selection plus the tooltip/panel content keyed by node and edge id."""
-    from pyvis.network import Network
+class Network:
+    """The part of pyvis's Network the views use, building the same node and edge dicts for
+    vis-network: importing pyvis costs more than drawing (it pulls in IPython and networkx)."""
 
-    net = Network(directed=True, height="100%", width="100%", notebook=False, cdn_resources="in_line")
+    def __init__(self) -> None:
+        self.nodes: list[dict[str, Any]] = []
+        self.edges: list[dict[str, Any]] = []
+        self.options: dict[str, Any] = {}
+        self._ids: set[str] = set()
+
+    def add_node(self, n_id: str, label: str | None = None, shape: str = "dot", color: Any = "#97c2fc",
+                 **options: Any) -> None:
+        if n_id in self._ids:
+            return
+        self._ids.add(n_id)
+        self.nodes.append({**({} if "group" in options else {"color": color}), **options, "id": n_id,
+                           "label": label or n_id, "shape": shape})
+
+    def add_edge(self, source: str, to: str, **options: Any) -> None:
+        if source not in self._ids or to not in self._ids:
+            raise KeyError(f"edge {source} -> {to} names a node not drawn")
+        self.edges.append({**options, "from": source, "to": to, **({} if "arrows" in options else {"arrows": "to"})})
+
+
+def build_network(snap: Snapshot, sel: Selection, *, on: date, instruments: bool = False
+                  ) -> tuple[Network, dict[str, Any]]:
+    """The vis-network nodes and edges of the selection plus the tooltip/panel content keyed by node and
+    edge id."""
+    net = Network()
     controls = controls_by_node(snap, set(sel.nodes), on)
     info: dict[str, Any] = {}
     for n in sel.nodes:
@@ -221,7 +244,7 @@ def instrument_info(snap: Snapshot, rid: str, status: str, on: date) -> dict[str
             "rows": [["id", rid], [f"status on {on.isoformat()}", status]], "links": safe_urls(links)}
 
 
-def _add_instruments(snap: Snapshot, net: Any, info: dict[str, Any], controls: dict[str, list[Control]],
+def _add_instruments(snap: Snapshot, net: Network, info: dict[str, Any], controls: dict[str, list[Control]],
                      on: date) -> None:
     """Instrument nodes with a 'controls' edge to each node they restrict on `on`."""
     for node, cs in sorted(controls.items()):
@@ -242,17 +265,15 @@ def _add_instruments(snap: Snapshot, net: Any, info: dict[str, Any], controls: d
 def build_page(snap: Snapshot, sel: Selection, *, on: date, instruments: bool = False
                ) -> tuple[str, tuple[int, int], tuple[str, ...]]:
     """The whole HTML page, the (nodes, edges) drawn, and notes for the command to print."""
-    import json
-
     from kg.views.html import asset, raw, render, script_json, vis_assets
 
     net, info = build_network(snap, sel, on=on, instruments=instruments)
-    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    nodes, edges, options = net.nodes, net.edges, net.options
     notes: tuple[str, ...] = ()
     if len(nodes) > PHYSICS_BUDGET:
         notes = (f"{len(nodes)} nodes are above the physics budget of {PHYSICS_BUDGET}: the layout "
                  "stabilises in few iterations and is then frozen",)
-    data = {"nodes": nodes, "edges": edges, "options": json.loads(options), "info": info,
+    data = {"nodes": nodes, "edges": edges, "options": options, "info": info,
             "legend": _legend(snap, list(sel.nodes), instruments),
             "meta": {"kind": sel.kind, "focus": list(sel.focus), "freeze": len(nodes) > PHYSICS_BUDGET}}
     subtitle = (f"as of {on.isoformat()} · confidence {sel.min_confidence} or better · "

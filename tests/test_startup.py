@@ -1,0 +1,83 @@
+"""What everyday commands import: a cached answer needs neither pydantic, rdflib nor networkx, and
+`kg view` no pyvis or IPython. Checked in child processes (-X importtime), never by timing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+
+def _imported(args: list[str], env_cache: Path) -> set[str]:
+    import os
+
+    env = {**os.environ, "KG_CACHE_DIR": str(env_cache)}
+    cmd = [sys.executable, "-X", "importtime", "-m", "kg", *args]
+    subprocess.run(cmd, capture_output=True, env=env, timeout=120, check=True)  # fills the cache
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, check=True)
+    return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+
+
+HEAVY = ("pydantic", "rdflib", "networkx", "pyvis", "IPython", "pyshacl")
+
+
+@pytest.mark.parametrize("args", [["impact", "gallium", "--format", "json"], ["info", "--format", "json"],
+                                  ["controls", "--as-of", "2025-06-01", "--format", "csv"]])
+def test_cached_answers_import_no_heavy_library(tmp_path: Path, args: list[str]) -> None:
+    found = sorted(m for m in _imported(args, tmp_path / "cache") if m.split(".")[0] in HEAVY)
+    assert found == [], found
+
+
+def test_view_imports_neither_pyvis_nor_ipython(tmp_path: Path) -> None:
+    found = _imported(["view", "gallium", "--out", str(tmp_path / "g.html")], tmp_path / "cache")
+    assert not {m for m in found if m.split(".")[0] in HEAVY}, sorted(found)
+    assert (tmp_path / "g.html").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["impact", "gallium", "--max-hops", "x"], "Invalid value for '--max-hops'"),
+    (["view", "gallium", "--out", "x.html", "--max-nodes", "lots"], "Invalid value for '--max-nodes'"),
+    (["chokepoints", "--top", "zero"], "Invalid value for '--top'"),
+    (["serve", "--port", "70000"], "Invalid value for '--port'"),
+    (["view", "gallium", "--path", "a"], "requires 2 arguments"),
+])
+def test_bad_option_values_still_get_typer_messages(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_plain_coercion_gives_the_values_typer_gives() -> None:
+    """Every parameter of every command: the plain coercer and typer's agree on typical values."""
+    from typing import get_args, get_origin
+
+    import typer.main
+    from typer._coercion import build_runtime_param
+
+    from kg.cli.coerce import _plan
+
+    samples = {str: ["gallium", ""], int: ["3", "-1", "0030"], float: ["0.5", "2", "1e2"], bool: [True, False],
+               Path: ["out.html", "/tmp"]}
+    checked = 0
+    for cmd in typer.main.get_command(app).commands.values():  # type: ignore[attr-defined]
+        for param in cmd.params:
+            desc = param.type_descriptor
+            leaf = _plan(desc.annotation, desc.parameter_info)
+            is_list = get_origin(desc.annotation) is list
+            base = get_args(desc.annotation)[0] if is_list else desc.annotation
+            if leaf is None or base not in samples:
+                continue
+            theirs = build_runtime_param(desc)
+            for value in samples[base]:
+                value = [value] if is_list else value
+                try:
+                    expected = theirs._coerce_value(value, param=param, ctx=None)
+                except Exception:
+                    continue  # typer refuses it (out of range): the plain coercer hands those over
+                assert leaf(value) == expected, (cmd.name, param.name, value)
+                checked += 1
+    assert checked > 50, checked
