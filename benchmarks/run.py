@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-import kg.cli_bench  # noqa: F401 - registers the `bench` commands on the app
+import kg.cli.bench  # noqa: F401 - registers the `bench` commands on the app
 from kg.cli import main
 
 if __name__ == "__main__":

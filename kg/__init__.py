@@ -1,3 +1,11 @@
-"""exportkg: a sourced knowledge graph of China's export controls on strategic materials."""
+"""exportkg: a sourced knowledge graph of export controls on strategic materials.
 
-__version__ = "0.1.0"
+    >>> import kg
+    >>> g = kg.open()                 # packaged data (+ your Turtle: kg.open("my-data/"))
+    >>> g.impact("gallium")           # the same answer as `kg impact gallium --format json`
+"""
+
+from kg.api import Graph, Record, Records, open
+from kg.model.version import __version__
+
+__all__ = ["Graph", "Record", "Records", "__version__", "open"]

@@ -7,8 +7,8 @@ import io
 import re
 from decimal import Decimal, InvalidOperation
 
-from kg.query import Answer
-from kg.results import to_csv
+from kg.sparql.query import Answer
+from kg.sparql.results import to_csv
 
 
 def canonical(cell: str) -> str:

@@ -17,14 +17,14 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 
 @pytest.fixture(scope="session")
 def real_graph():
-    from kg.load import load_graph
+    from kg.store.load import load_graph
 
     return load_graph()
 
 
 @pytest.fixture(scope="session")
 def snapshot(real_graph):
-    from kg.compile import compile_snapshot
+    from kg.store.compile import compile_snapshot
 
     return compile_snapshot(real_graph)
 
@@ -34,11 +34,27 @@ def tiny_snapshot():
     """Ontology + tests/data/valid/tiny.ttl only (no packaged data)."""
     from rdflib import Graph
 
-    from kg.compile import compile_snapshot
-    from kg.load import parse_into
-    from kg.resources import ontology_files
+    from kg.model.resources import ontology_files
+    from kg.store.compile import compile_snapshot
+    from kg.store.load import parse_into
 
     g = Graph()
     for path in [*ontology_files(), DATA / "valid" / "tiny.ttl"]:
+        parse_into(g, path)
+    return compile_snapshot(g)
+
+
+@pytest.fixture(scope="session")
+def family_snapshot():
+    """Ontology + tiny.ttl + families.ttl: a material family, use shares, everyday words, a second
+    jurisdiction answering the first, a country group."""
+    from rdflib import Graph
+
+    from kg.model.resources import ontology_files
+    from kg.store.compile import compile_snapshot
+    from kg.store.load import parse_into
+
+    g = Graph()
+    for path in [*ontology_files(), DATA / "valid" / "tiny.ttl", DATA / "valid" / "families.ttl"]:
         parse_into(g, path)
     return compile_snapshot(g)

@@ -11,10 +11,10 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from kg.bench.commands import bench_app
 from kg.bench.generate import BENCH, HUB, generate, parse_count
 from kg.cli import app
-from kg.namespaces import EKG, PREFIXES
+from kg.cli.bench import bench_app
+from kg.model.namespaces import EKG, PREFIXES
 
 RELATIONS = ("processedInto", "componentOf", "usedIn", "belongsToSector")
 PREFIX = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("ekg", "rdf", "rdfs", "dcterms", "schema"))
@@ -126,8 +126,8 @@ def test_generate_command(tmp_path: Path) -> None:
 
 
 def test_registered_as_kg_bench() -> None:
-    """kg.cli_bench adds `bench` to the main app (in a child process: the app here stays unchanged)."""
-    code = "import sys, kg.cli_bench; from kg.cli import main; sys.argv = ['kg', 'bench', '--help']; main()"
+    """kg.cli.bench adds `bench` to the main app (in a child process: the app here stays unchanged)."""
+    code = "import sys, kg.cli.bench; from kg.cli import main; sys.argv = ['kg', 'bench', '--help']; main()"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert all(cmd in done.stdout for cmd in ("generate", "run", "report")), done.stdout

@@ -1,6 +1,6 @@
 """The compiled cache is invisible except for speed: changes are picked up, bad files are rebuilt.
 
-Each test runs on the packaged ontology plus a tiny data folder (kg.resources.data_dir is pointed at
+Each test runs on the packaged ontology plus a tiny data folder (kg.model.resources.data_dir is pointed at
 it) with KG_CACHE_DIR in tmp_path, so a cache miss costs a fraction of a second.
 """
 
@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import kg.cache
-import kg.resources
+import kg.model.resources
+import kg.store.cache
+import kg.store.files
 from kg.cli import app
-from kg.snapshot import Node, Snapshot
+from kg.model.snapshot import Node, Snapshot
 
 HEADER = """\
 @prefix ekg: <https://w3id.org/exportkg/ont#> .
@@ -59,7 +60,7 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "deps.ttl").write_text(BASE, encoding="utf-8")
-    monkeypatch.setattr(kg.resources, "data_dir", lambda: folder)
+    monkeypatch.setattr(kg.model.resources, "data_dir", lambda: folder)
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     return folder
 
@@ -68,69 +69,69 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Records every snapshot build (a cache miss), whichever loader feeds it."""
     calls: list[object] = []
-    real = kg.cache.build_snapshot
+    real = kg.store.cache.build_snapshot
 
     def spy(graph: object) -> Snapshot:
         calls.append(graph)
         return real(graph)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.cache, "build_snapshot", spy)
+    monkeypatch.setattr(kg.store.cache, "build_snapshot", spy)
     return calls
 
 
 def cache_files() -> list[Path]:
-    return sorted(kg.cache.cache_dir().glob("snapshot-*.pickle"))
+    return sorted(kg.store.files.cache_dir().glob("snapshot-*.pickle"))
 
 
 def current_cache_file(extra: tuple[Path, ...] = ()) -> Path:
-    return kg.cache.cache_dir() / f"snapshot-{kg.cache.source_hash(extra)}.pickle"
+    return kg.store.files.cache_dir() / f"snapshot-{kg.store.files.source_hash(extra)}.pickle"
 
 
 def downstream(snap: Snapshot, start: str) -> set[str]:
-    from kg.dependencies import downstream as walk
+    from kg.analysis.dependencies import downstream as walk
 
     return {r.node for r in walk(snap.graph, start)}
 
 
 def test_second_call_comes_from_the_cache_and_equals_a_fresh_build(data: Path, loads: list) -> None:
-    first = kg.cache.get_snapshot()
-    second = kg.cache.get_snapshot()
+    first = kg.store.cache.get_snapshot()
+    second = kg.store.cache.get_snapshot()
     assert len(loads) == 1, f"loads: {loads}"
     assert current_cache_file().exists(), cache_files()
-    fresh = kg.cache.get_snapshot(use_cache=False)
+    fresh = kg.store.cache.get_snapshot(use_cache=False)
     assert second == first == fresh
 
 
 def test_changed_data_file_is_picked_up(data: Path, loads: list) -> None:
-    assert downstream(kg.cache.get_snapshot(), "tinium") == {"tinium-oxide", "widget"}
+    assert downstream(kg.store.cache.get_snapshot(), "tinium") == {"tinium-oxide", "widget"}
     more = node("gizmo", "Product") + edge("tinium-oxide", "usedIn", "gizmo", 3)
     (data / "deps.ttl").write_text(BASE + more, encoding="utf-8")
-    assert downstream(kg.cache.get_snapshot(), "tinium") == {"tinium-oxide", "widget", "gizmo"}
+    assert downstream(kg.store.cache.get_snapshot(), "tinium") == {"tinium-oxide", "widget", "gizmo"}
     assert len(loads) == 2
 
 
 def test_same_size_edit_is_picked_up(data: Path, loads: list) -> None:
     """Content is hashed, so an edit that keeps the size (and maybe the mtime) still counts."""
-    kg.cache.get_snapshot()
+    kg.store.cache.get_snapshot()
     path = data / "deps.ttl"
     path.write_text(path.read_text().replace('"widget"@en', '"wodget"@en'))
-    assert kg.cache.get_snapshot().nodes["widget"].label == "wodget"
+    assert kg.store.cache.get_snapshot().nodes["widget"].label == "wodget"
     assert len(loads) == 2
 
 
 def test_new_file_in_the_data_folder_is_picked_up(data: Path, loads: list) -> None:
-    kg.cache.get_snapshot()
+    kg.store.cache.get_snapshot()
     (data / "more.ttl").write_text(HEADER + node("gizmo", "Product") + edge("tinium", "usedIn", "gizmo", 4))
-    assert "gizmo" in downstream(kg.cache.get_snapshot(), "tinium")
+    assert "gizmo" in downstream(kg.store.cache.get_snapshot(), "tinium")
 
 
 def test_changed_extra_data_file_is_picked_up(data: Path, tmp_path: Path, loads: list) -> None:
     extra = tmp_path / "extra.ttl"
     extra.write_text(HEADER + node("gizmo", "Product") + edge("widget", "componentOf", "gizmo", 5))
-    assert "gizmo" in downstream(kg.cache.get_snapshot((extra,)), "tinium")
-    assert "gizmo" not in downstream(kg.cache.get_snapshot(), "tinium"), "--data leaked into the plain cache"
+    assert "gizmo" in downstream(kg.store.cache.get_snapshot((extra,)), "tinium")
+    assert "gizmo" not in downstream(kg.store.cache.get_snapshot(), "tinium"), "--data leaked into the plain cache"
     extra.write_text(HEADER + node("doohickey", "Product") + edge("widget", "componentOf", "doohickey", 5))
-    after = downstream(kg.cache.get_snapshot((extra,)), "tinium")
+    after = downstream(kg.store.cache.get_snapshot((extra,)), "tinium")
     assert "doohickey" in after and "gizmo" not in after, after
     assert len(loads) == 3
 
@@ -140,18 +141,18 @@ def test_extra_data_folder_gains_a_file(data: Path, tmp_path: Path, loads: list)
     folder.mkdir()
     more = node("gizmo", "Product") + edge("widget", "componentOf", "gizmo", 6)
     (folder / "a.ttl").write_text(HEADER + more, encoding="utf-8")
-    kg.cache.get_snapshot((folder,))
+    kg.store.cache.get_snapshot((folder,))
     (folder / "b.ttl").write_text(HEADER + node("doohickey", "Sector") + edge("gizmo", "belongsToSector",
                                                                                 "doohickey", 7))
-    assert "doohickey" in downstream(kg.cache.get_snapshot((folder,)), "tinium")
+    assert "doohickey" in downstream(kg.store.cache.get_snapshot((folder,)), "tinium")
 
 
 def test_new_package_version_is_picked_up(data: Path, loads: list, monkeypatch: pytest.MonkeyPatch) -> None:
-    kg.cache.get_snapshot()
-    kg.cache.get_snapshot()
+    kg.store.cache.get_snapshot()
+    kg.store.cache.get_snapshot()
     assert len(loads) == 1
-    monkeypatch.setattr(kg.cache, "__version__", "99.0.0")
-    kg.cache.get_snapshot()
+    monkeypatch.setattr(kg.store.files, "__version__", "99.0.0")
+    kg.store.cache.get_snapshot()
     assert len(loads) == 2, "a new version must not reuse the old cache"
     assert len(cache_files()) == 2, cache_files()
 
@@ -181,15 +182,15 @@ class _WrongShape:
 
 def _bad_payloads() -> dict[str, Callable[[bytes], bytes]]:
     def vanished(_: bytes) -> bytes:
-        """A pickle of a kg.snapshot class that no longer exists (a cache from another version)."""
-        import kg.snapshot
+        """A pickle of a kg.model.snapshot class that no longer exists (a cache from another version)."""
+        import kg.model.snapshot
 
-        cls = type("Vanished", (), {"__module__": "kg.snapshot"})
-        kg.snapshot.Vanished = cls  # type: ignore[attr-defined]
+        cls = type("Vanished", (), {"__module__": "kg.model.snapshot"})
+        kg.model.snapshot.Vanished = cls  # type: ignore[attr-defined]
         try:
             return pickle.dumps(cls())
         finally:
-            del kg.snapshot.Vanished  # type: ignore[attr-defined]
+            del kg.model.snapshot.Vanished  # type: ignore[attr-defined]
 
     return {
         "garbage": lambda _: b"\x00\xffnot a pickle at all\x13" * 50,
@@ -204,10 +205,10 @@ def _bad_payloads() -> dict[str, Callable[[bytes], bytes]]:
 
 @pytest.mark.parametrize("kind", list(_bad_payloads()))
 def test_bad_cache_file_is_ignored_and_rebuilt(data: Path, loads: list, kind: str) -> None:
-    good = kg.cache.get_snapshot()
+    good = kg.store.cache.get_snapshot()
     path = current_cache_file()
     path.write_bytes(_bad_payloads()[kind](path.read_bytes()))
-    again = kg.cache.get_snapshot()
+    again = kg.store.cache.get_snapshot()
     assert again == good
     assert len(loads) == 2, "the bad file must cause a rebuild"
     with path.open("rb") as fh:
@@ -217,12 +218,12 @@ def test_bad_cache_file_is_ignored_and_rebuilt(data: Path, loads: list, kind: st
 WORKER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import kg.resources
-    kg.resources.data_dir = lambda: Path(sys.argv[1])
+    import kg.model.resources
+    kg.model.resources.data_dir = lambda: Path(sys.argv[1])
     go = Path(sys.argv[2])
     while not go.exists():
         time.sleep(0.001)
-    from kg.cache import get_snapshot
+    from kg.store.cache import get_snapshot
     for _ in range(int(sys.argv[3])):
         snap = get_snapshot()
         assert "tinium" in snap.nodes, sorted(snap.nodes)[:5]
@@ -246,5 +247,5 @@ def test_concurrent_writers_leave_a_readable_cache(data: Path, tmp_path: Path) -
         assert len(cache_files()) == 1, cache_files()
         with cache_files()[0].open("rb") as fh:
             assert isinstance(pickle.load(fh), Snapshot)
-        leftovers = [p.name for p in kg.cache.cache_dir().iterdir() if p.suffix == ".tmp"]
+        leftovers = [p.name for p in kg.store.files.cache_dir().iterdir() if p.suffix == ".tmp"]
         assert leftovers == [], leftovers

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from answers import table
 
-from kg.cookbook import CookbookQuery, bind, cookbook, markdown, read_query, term_for
-from kg.errors import DataError, UsageError
-from kg.query import prepare, query_text, run, sparql
+from kg.model.errors import DataError, UsageError
+from kg.sparql.cookbook import CookbookQuery, bind, cookbook, markdown, read_query, term_for
+from kg.sparql.query import prepare, query_text, run, sparql
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "queries"
@@ -43,7 +43,7 @@ def read_golden(path: Path) -> tuple[list[str], list[list[str]]]:
 
 @pytest.fixture(scope="module")
 def graphs(real_graph):
-    from kg.load import load_graph
+    from kg.store.load import load_graph
 
     return {"rdflib": real_graph, "oxigraph": load_graph(store="oxigraph")}
 
@@ -101,7 +101,7 @@ DATES = ["2023-07-15", "2023-08-01", "2024-12-05", "2025-06-01", "2025-11-08", "
 
 @pytest.mark.parametrize("day", DATES)
 def test_restricted_nodes_agree_with_the_status_engine(day: str, graphs, snapshot) -> None:
-    from kg.controls import restricted
+    from kg.analysis.controls import restricted
 
     answer = sparql(query_text("list-restricted-inputs", {"date": day}), graphs["oxigraph"])
     got = {(str(r[0]).rsplit("/", 1)[1], str(r[3]).rsplit("/", 1)[1]) for r in answer.rows}
@@ -111,8 +111,8 @@ def test_restricted_nodes_agree_with_the_status_engine(day: str, graphs, snapsho
 
 @pytest.mark.parametrize("day", DATES)
 def test_controls_in_force_agree_with_kg_controls(day: str, graphs, snapshot) -> None:
-    from kg.controls import list_controls
-    from kg.status import ACTIVE
+    from kg.analysis.controls import list_controls
+    from kg.analysis.status import ACTIVE
 
     answer = sparql(query_text("list-controls-in-force", {"date": day}), graphs["oxigraph"])
     got = {(str(r[0]).rsplit("/", 1)[1], str(r[3])) for r in answer.rows}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.dependencies import count_paths, downstream, grade_filter, paths, upstream
+from kg.analysis.dependencies import count_paths, downstream, grade_filter, paths, upstream
 
 
 def test_downstream_and_upstream_walks(tiny_snapshot) -> None:

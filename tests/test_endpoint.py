@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from servers import free_port, kg_serve_cmd, running
 
-from kg.endpoint import negotiate
+from kg.serve.server import negotiate
 
 pytestmark = pytest.mark.server
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # about 10^12 rows
@@ -48,7 +48,7 @@ def get(base: str, query: str, accept: str = "", **params: str) -> tuple[int, di
 def test_sparqlwrapper_gets_correct_json(server, real_graph) -> None:
     from SPARQLWrapper import JSON, SPARQLWrapper
 
-    from kg.query import sparql
+    from kg.sparql.query import sparql
 
     query = "SELECT ?item ?code WHERE { ?item ekg:concerns ekgr:gallium ; ekg:customsCode ?code } ORDER BY ?item ?code"
     client = SPARQLWrapper(f"{server[0]}/sparql")

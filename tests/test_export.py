@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.errors import UsageError
-from kg.export import EDGE_COLUMNS, NODE_COLUMNS, export
+from kg.model.errors import UsageError
+from kg.views.export import EDGE_COLUMNS, NODE_COLUMNS, export
 
 runner = CliRunner()
 
@@ -47,7 +47,7 @@ def test_other_rdf_formats_hold_the_same_triples(tmp_path: Path, fmt: str, rdf_f
 
 @pytest.mark.parametrize(("fmt", "reader"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
 def test_network_formats_open_in_networkx(tmp_path: Path, fmt: str, reader, snapshot) -> None:
-    from kg.convert import to_networkx
+    from kg.analysis.convert import to_networkx
 
     out = tmp_path / f"deps.{fmt}"
     written = export(out, fmt)

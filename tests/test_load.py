@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import DataError, StoreError
-from kg.load import load_graph
+from kg.model.errors import DataError, StoreError
+from kg.store.load import load_graph
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.errors import UnknownNameError
-from kg.names import resolve
+from kg.analysis.names import resolve
+from kg.model.errors import UnknownNameError
 
 
 @pytest.mark.parametrize("name", ["xenonite", "XENONITE", "Xn", "氙石", "x-metal", "8112999999", "1C999.a"])
@@ -22,5 +22,6 @@ def test_unknown_name_suggests(tiny_snapshot) -> None:
 def test_real_data_symbols_and_chinese(snapshot) -> None:
     assert resolve(snapshot, "Ga") == "gallium"
     assert resolve(snapshot, "GaN") == "gallium-nitride"
-    assert resolve(snapshot, "镓") == "gallium"
-    assert resolve(snapshot, "Dysprosium") == "dysprosium"
+    assert resolve(snapshot, "镓") == "family-gallium"  # the element's name stands for all its forms
+    assert resolve(snapshot, "Dysprosium") == "family-dysprosium"
+    assert resolve(snapshot, "ekgr:dysprosium") == "dysprosium"

@@ -1,4 +1,4 @@
-"""The closed namespace in kg/namespaces.py and the ontology file must agree term for term."""
+"""The closed namespace in kg/model/namespaces.py and the ontology file must agree term for term."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from kg.namespaces import CLASSES, EKG, EKG_TERMS, PROPERTIES, term
-from kg.resources import ontology_files
+from kg.model.namespaces import CLASSES, EKG, EKG_TERMS, PROPERTIES, term
+from kg.model.resources import ontology_files
 
 
 def _ontology() -> Graph:
@@ -59,12 +59,13 @@ def test_term_refuses_unknown_names() -> None:
 
 
 def test_ontology_reference_page_is_up_to_date() -> None:
-    from kg.docgen import render, target
+    from kg.cli.docgen import render, target
 
-    assert target().read_text(encoding="utf-8") == render(), "docs/ontology.md is stale: run python -m kg.docgen"
+    assert target().read_text(encoding="utf-8") == render(), "docs/ontology.md is stale: run python -m kg.cli.docgen"
 
 
 def test_cli_reference_page_is_up_to_date() -> None:
-    from kg.docgen import render_cli, target
+    from kg.cli.docgen import render_cli, target
 
-    assert target("cli.md").read_text(encoding="utf-8") == render_cli(), "docs/cli.md is stale: run python -m kg.docgen"
+    stale = "docs/cli.md is stale: run python -m kg.cli.docgen"
+    assert target("cli.md").read_text(encoding="utf-8") == render_cli(), stale

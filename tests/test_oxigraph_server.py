@@ -12,8 +12,8 @@ from servers import free_port, oxigraph_binary, running
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.cookbook import CookbookQuery, cookbook
-from kg.query import prepare, run
+from kg.sparql.cookbook import CookbookQuery, cookbook
+from kg.sparql.query import prepare, run
 
 pytestmark = pytest.mark.server
 runner = CliRunner()
@@ -43,7 +43,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def embedded(real_graph):
-    from kg.load import load_graph
+    from kg.store.load import load_graph
 
     return {"rdflib": real_graph, "oxigraph": load_graph(store="oxigraph")}
 

@@ -1,4 +1,4 @@
-"""kg.query: prefixes, forms, read-only refusal, syntax errors with line and column, the same answers
+"""kg.sparql.query: prefixes, forms, read-only refusal, syntax errors with line and column, the same answers
 on every embedded store, and how QUERY is resolved (file, cookbook name, inline text)."""
 
 from __future__ import annotations
@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import QueryError, UnknownNameError
-from kg.query import READ_ONLY, prepare, query_text, run, sparql
+from kg.model.errors import QueryError, UnknownNameError
+from kg.sparql.query import READ_ONLY, prepare, query_text, run, sparql
 
 STORES = ("rdflib", "oxigraph")
 
 
 @pytest.fixture(scope="module")
 def graphs(real_graph):
-    from kg.load import load_graph
+    from kg.store.load import load_graph
 
     return {"rdflib": real_graph, "oxigraph": load_graph(store="oxigraph")}
 

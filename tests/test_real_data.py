@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from kg.analysis import exposure, find_paths, impact
-from kg.controls import coverage, status_of
-from kg.names import resolve
+from kg.analysis.controls import coverage, status_of
+from kg.analysis.impact import exposure, find_paths, impact
+from kg.analysis.names import resolve
 
 D = date.fromisoformat
 

@@ -1,4 +1,4 @@
-"""kg.results: the W3C result formats read back by rdflib's own parsers, graph formats, and errors."""
+"""kg.sparql.results: the W3C result formats read back by rdflib's own parsers, graph formats, and errors."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from kg.errors import UsageError
-from kg.query import Answer, graph_answer
-from kg.results import cells, check_format, compact, serialize
+from kg.model.errors import UsageError
+from kg.sparql.query import Answer, graph_answer
+from kg.sparql.results import cells, check_format, compact, serialize
 
 GA = URIRef("https://w3id.org/exportkg/id/gallium")
 ROWS = Answer("select", ("node", "label", "n", "note"), (

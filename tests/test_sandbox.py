@@ -1,4 +1,4 @@
-"""kg.sandbox: work runs in a forked child; past the deadline the child is killed, and the next call works."""
+"""kg.sparql.sandbox: work runs in a forked child; past the deadline the child is killed, and the next call works."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.sandbox import Sandbox, Timeout
+from kg.sparql.sandbox import Sandbox, Timeout
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
 

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from kg.controls import status_of
-from kg.resources import queries_dir, source_files
-from kg.snapshot import Event
-from kg.status import change_dates, derive, raw_status
+from kg.analysis.controls import status_of
+from kg.analysis.status import change_dates, derive, raw_status
+from kg.model.resources import queries_dir, source_files
+from kg.model.snapshot import Event
 
 D = date.fromisoformat
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.load import load_graph
-from kg.validate import check_files, validate_graph
+from kg.store.load import load_graph
+from kg.store.validate import check_files, validate_graph
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 

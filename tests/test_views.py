@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.snapshot import Snapshot
+from kg.model.snapshot import Snapshot
 
 HOSTILE = Path(__file__).parent / "data" / "valid" / "hostile-label.ttl"
 HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
@@ -40,7 +40,7 @@ def view(tmp_path: Path, *args: str, name: str = "v.html") -> tuple[str, str]:
 
 
 def current() -> Snapshot:
-    from kg.cache import get_snapshot
+    from kg.store.cache import get_snapshot
 
     return get_snapshot()
 
@@ -50,9 +50,9 @@ def ids(data: dict) -> set[str]:
 
 
 def test_neighbourhood_is_the_walk_both_ways(tmp_path: Path) -> None:
-    from kg.dependencies import downstream, upstream
+    from kg.analysis.dependencies import downstream, upstream
 
-    data = page_data(view(tmp_path, "gallium", "--depth", "2")[0])
+    data = page_data(view(tmp_path, "ekgr:gallium", "--depth", "2")[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
     want = {"gallium"} | {r.node for walk in (downstream, upstream)
                           for r in walk(snapshot.graph, "gallium", max_hops=2)}
@@ -62,18 +62,18 @@ def test_neighbourhood_is_the_walk_both_ways(tmp_path: Path) -> None:
 
 
 def test_neighbourhood_down_only(tmp_path: Path) -> None:
-    from kg.dependencies import downstream
+    from kg.analysis.dependencies import downstream
 
-    data = page_data(view(tmp_path, "gallium", "--depth", "1", "--direction", "down")[0])
+    data = page_data(view(tmp_path, "ekgr:gallium", "--depth", "1", "--direction", "down")[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
     assert ids(data) == {"gallium"} | {r.node for r in downstream(snapshot.graph, "gallium", max_hops=1)}
 
 
 @pytest.mark.parametrize("grade", ["A", "C"])
 def test_impact_view_draws_the_impact_answer(tmp_path: Path, grade: str) -> None:
-    from kg.analysis import impact
+    from kg.analysis.impact import impact
 
-    data = page_data(view(tmp_path, "--impact", "gallium", "--min-confidence", grade)[0])
+    data = page_data(view(tmp_path, "--impact", "ekgr:gallium", "--min-confidence", grade)[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
     answer = impact(snapshot, "gallium", on=date.fromisoformat(ON), min_confidence=grade)
     want = {"gallium"} | {a["id"] for a in answer["affected"]}
@@ -83,8 +83,8 @@ def test_impact_view_draws_the_impact_answer(tmp_path: Path, grade: str) -> None
 
 
 def test_exposure_view_holds_every_restricted_input(tmp_path: Path) -> None:
-    from kg.analysis import exposure
-    from kg.dependencies import upstream
+    from kg.analysis.dependencies import upstream
+    from kg.analysis.impact import exposure
 
     data = page_data(view(tmp_path, "--exposure", "AESA radar")[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
@@ -99,9 +99,9 @@ def test_exposure_view_holds_every_restricted_input(tmp_path: Path) -> None:
 
 
 def test_path_view_draws_the_listed_paths(tmp_path: Path) -> None:
-    from kg.analysis import find_paths
+    from kg.analysis.impact import find_paths
 
-    data = page_data(view(tmp_path, "--path", "gallium", "AESA radar")[0])
+    data = page_data(view(tmp_path, "--path", "ekgr:gallium", "AESA radar")[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
     answer = find_paths(snapshot, "gallium", "aesa-radar")
     assert ids(data) == {n for p in answer["paths"] for n in p["ids"]}
@@ -111,8 +111,8 @@ def test_path_view_draws_the_listed_paths(tmp_path: Path) -> None:
 
 
 def test_all_view_is_the_networkx_graph(tmp_path: Path) -> None:
-    from kg.convert import to_networkx
-    from kg.dependencies import grade_filter
+    from kg.analysis.convert import to_networkx
+    from kg.analysis.dependencies import grade_filter
 
     data = page_data(view(tmp_path, "--all", "--min-confidence", "B")[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
@@ -122,8 +122,8 @@ def test_all_view_is_the_networkx_graph(tmp_path: Path) -> None:
 
 
 def test_borders_follow_the_status_engine(tmp_path: Path) -> None:
-    from kg.controls import restricted, status_of
-    from kg.views_graph import STATUS_STYLES
+    from kg.analysis.controls import restricted, status_of
+    from kg.views.graph import STATUS_STYLES
 
     data = page_data(view(tmp_path, "--all")[0])
     snapshot = current()  # the snapshot the command just used (the data may be growing)
@@ -140,7 +140,7 @@ def test_borders_follow_the_status_engine(tmp_path: Path) -> None:
 
 
 def test_instruments_are_drawn_on_request(tmp_path: Path) -> None:
-    from kg.controls import restricted
+    from kg.analysis.controls import restricted
 
     plain = page_data(view(tmp_path, "--impact", "gallium", name="plain.html")[0])
     data = page_data(view(tmp_path, "--impact", "gallium", "--instruments", name="with.html")[0])
@@ -162,7 +162,7 @@ def test_all_view_trims_above_max_nodes(tmp_path: Path) -> None:
 
 
 def test_large_views_stabilise_fast_and_freeze() -> None:
-    from kg.views_graph import PHYSICS_BUDGET, vis_options
+    from kg.views.graph import PHYSICS_BUDGET, vis_options
 
     small, big = vis_options("force", PHYSICS_BUDGET), vis_options("force", PHYSICS_BUDGET + 1)
     assert big["physics"]["stabilization"]["iterations"] < small["physics"]["stabilization"]["iterations"]
@@ -233,7 +233,7 @@ def test_same_command_same_bytes(tmp_path: Path) -> None:
 
 
 def test_script_json_is_safe_in_script() -> None:
-    from kg.views_html import script_json
+    from kg.views.html import script_json
 
     value = {"a": "</script><!-- & \u2028\u2029 >"}
     text = script_json(value)
@@ -245,13 +245,14 @@ def test_script_json_is_safe_in_script() -> None:
     ("https://example.org/a?b=1", True), ("http://x.org", True), ("javascript:alert(1)", False),
     ("//evil.example/x", False), ("https://x.org/\"onmouseover=1", False), ("data:text/html,x", False)])
 def test_only_http_urls_become_links(url: str, ok: bool) -> None:
-    from kg.views_html import safe_url
+    from kg.views.html import safe_url
 
     assert (safe_url(url) is not None) is ok
 
 
 def test_timeline_draws_every_instrument_of_the_node(tmp_path: Path) -> None:
-    from kg.controls import timeline
+    from kg.analysis.controls import timeline
+    from kg.analysis.families import members
 
     out = tmp_path / "t.html"
     result = runner.invoke(app, ["timeline", "--material", "gallium", "--html", str(out)])
@@ -260,14 +261,14 @@ def test_timeline_draws_every_instrument_of_the_node(tmp_path: Path) -> None:
     snapshot = current()
     rows = set(re.findall(r'<g class="row" data-id="([^"]+)"', html))
     published = {e.resource for e in snapshot.events if e.kind == "Publication"}
-    want = {r["instrument"] for r in timeline(snapshot, node="gallium")} & published
+    want = {r["instrument"] for r in timeline(snapshot, node=members(snapshot, "family-gallium"))} & published
     assert want and want <= rows, want - rows
     assert 'stroke="#dc2626"' in html  # the as-of line
 
 
 def test_timeline_periods_follow_the_status_engine() -> None:
-    from kg.controls import status_of
-    from kg.views_timeline import periods
+    from kg.analysis.controls import status_of
+    from kg.views.timeline import periods
 
     snapshot = current()
     suspended = sorted({e.resource for e in snapshot.events if e.kind == "Suspension"})
@@ -302,3 +303,13 @@ def test_bad_input_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     err = capsys.readouterr().err
     assert exit_info.value.code != 0
     assert message in err and err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def test_a_family_view_draws_all_its_members(tmp_path: Path) -> None:
+    from kg.analysis.families import members
+
+    data = page_data(view(tmp_path, "--impact", "gallium")[0])
+    snapshot = current()
+    drawn = ids(data)
+    in_layer = set(members(snapshot, "family-gallium")) & snapshot.graph.node_ids()
+    assert in_layer <= drawn and "aesa-radar" in drawn, in_layer - drawn

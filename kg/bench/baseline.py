@@ -3,7 +3,7 @@
 Modes:
   oxigraph HUB FILE   pyoxigraph Store.load of the same Turtle files kg loads, then the `+` path query
   rdflib HUB FILE     rdflib Graph.parse of those files, then the same query
-  load FILE           kg.load.load_graph(store="oxigraph"), pyoxigraph Store.load and .bulk_load: triples/s
+  load FILE           kg.store.load.load_graph(store="oxigraph"), pyoxigraph Store.load and .bulk_load: triples/s
   paths FILE SRC DST  kg's bounded path search and DP count on the cached snapshot, timed in-process
 
 The baselines leave with os._exit after printing, skipping interpreter teardown (seconds for rdflib
@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from kg.namespaces import EKG
+from kg.model.namespaces import EKG
 
 RELATIONS = ("processedInto", "componentOf", "usedIn", "belongsToSector")
 BENCH = "https://w3id.org/exportkg/bench/"
@@ -30,7 +30,7 @@ def path_query(hub_iri: str) -> str:
 
 
 def _files(extra: str) -> list[Path]:
-    from kg.resources import source_files
+    from kg.model.resources import source_files
 
     return source_files((Path(extra),))
 
@@ -62,7 +62,7 @@ def _rdflib(hub: str, extra: str) -> dict[str, object]:
 def _load(extra: str) -> dict[str, object]:
     import pyoxigraph as ox
 
-    from kg.load import load_graph
+    from kg.store.load import load_graph
 
     load_graph((), store="oxigraph")  # imports rdflib and oxrdflib and registers the plugin: not load time
     start = time.perf_counter()
@@ -82,9 +82,9 @@ def _load(extra: str) -> dict[str, object]:
 
 
 def _paths(extra: str, source: str, target: str) -> dict[str, object]:
-    from kg.analysis import find_paths
-    from kg.cache import get_snapshot
-    from kg.dependencies import count_paths
+    from kg.analysis.dependencies import count_paths
+    from kg.analysis.impact import find_paths
+    from kg.store.cache import get_snapshot
 
     snap = get_snapshot((Path(extra),))
     start = time.perf_counter()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from kg.namespaces import DCTERMS, EKG, EKGR, RDF, RDFS, SCHEMA, XSD
+from kg.model.namespaces import DCTERMS, EKG, EKGR, RDF, RDFS, SCHEMA, XSD
 
 BENCH = "https://w3id.org/exportkg/bench/"
 HUB = "material-0"

@@ -69,7 +69,7 @@ def run_all(cfg: Config) -> dict[str, Any]:
 
 def write_outputs(results: dict[str, Any], *, json_path: Path | None, docs_path: Path | None) -> None:
     from kg.bench.report import markdown, targets
-    from kg.cache import write_atomic
+    from kg.store.files import write_atomic
 
     results["targets"] = targets(results)
     outputs = {json_path: json.dumps(results, indent=2, ensure_ascii=False) + "\n",

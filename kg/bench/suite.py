@@ -104,7 +104,7 @@ def _freeze(dest: Path) -> Path:
     import compileall
 
     import kg
-    from kg.resources import data_dir, ontology_dir
+    from kg.model.resources import data_dir, ontology_dir
 
     shutil.rmtree(dest, ignore_errors=True)
     pkg = Path(kg.__file__).resolve().parent

@@ -1,0 +1,131 @@
+"""End uses of a material with their shares of its consumption, and how much of its use the graph
+reaches.
+
+Use shares are recorded per source table (one source, one reference year, one scope: the world or
+one country's consumption), conflicting tables side by side. One table is the answer's basis: among
+the tables with A or B evidence (C tables only when there is no other), the one that places the
+largest share of consumption on uses the graph reaches, then the world before one country, then the
+later year; the others are shown as alternatives beside each use and listed under `other_tables`.
+`covered_percent` adds the basis's shares of the uses the dependency graph reaches from the material
+(from any member, for a family).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kg.analysis.dependencies import GRADE_RANK, downstream, grade_filter
+from kg.analysis.families import family_of, members
+from kg.model.snapshot import Edge, Snapshot, UseShare
+
+Table = tuple[str, tuple[str, ...], str, str]  # (node, sources, year, country)
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """One source table of use shares for one node."""
+
+    key: Table
+    shares: tuple[UseShare, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(u.percent or 0.0 for u in self.shares if u.use)
+
+    @property
+    def grade(self) -> str:
+        return min((u.grade or "C" for u in self.shares), key=lambda g: GRADE_RANK.get(g, 3))
+
+
+def _tables(shares: list[UseShare], reached: set[str]) -> list[Basis]:
+    grouped: dict[Table, list[UseShare]] = defaultdict(list)
+    for u in shares:
+        grouped[(u.node, u.sources, u.year, u.country)].append(u)
+    tables = [Basis(k, tuple(v)) for k, v in grouped.items()]
+
+    def rank(t: Basis) -> tuple[object, ...]:
+        placed = sum(u.percent or 0.0 for u in t.shares if u.use in reached)
+        return (t.grade == "C", -placed, t.key[3] != "", -int(t.key[2] or 0), t.key)
+
+    return sorted(tables, key=rank)
+
+
+def _scope_shares(snapshot: Snapshot, node_id: str) -> tuple[list[UseShare], str]:
+    """Use shares recorded for the node (for a family: on it or any member or nested family); with
+    none, those of the nearest family the node belongs to, and a note saying so."""
+    scope = {node_id, *members(snapshot, node_id)}
+    if node_id in snapshot.families:
+        todo = [node_id]
+        while todo:
+            for down in snapshot.families[todo.pop()].narrower:
+                if down not in scope:
+                    scope.add(down)
+                    todo.append(down)
+    found = [u for u in snapshot.use_shares if u.node in scope]
+    if found or node_id in snapshot.families:
+        return found, ""
+    for fam in sorted(family_of(snapshot, node_id), key=lambda f: len(members(snapshot, f))):
+        found = [u for u in snapshot.use_shares if u.node in {fam, *members(snapshot, fam)}]
+        if found:
+            family = snapshot.nodes[fam].label
+            return found, f"no use shares recorded for this form; showing those of the {family} family"
+    return [], ""
+
+
+def _ref(snapshot: Snapshot, node_id: str) -> dict[str, object]:
+    node = snapshot.nodes.get(node_id)
+    return {"id": node_id, "label": node.label if node else node_id, "type": node.type if node else ""}
+
+
+def _scope(snapshot: Snapshot, country: str) -> str:
+    return snapshot.nodes[country].label if country in snapshot.nodes else (country or "world")
+
+
+def _figure(snapshot: Snapshot, u: UseShare) -> dict[str, object]:
+    return {"share_percent": u.percent, "reference_year": u.year or None, "scope": _scope(snapshot, u.country),
+            "sources": list(u.sources), "grade": u.grade, "note": u.note, "of": u.node}
+
+
+def uses(snapshot: Snapshot, node_id: str, *, min_confidence: str = "C") -> dict[str, object]:
+    """The end uses of a material or family with their shares of consumption (see the module text)."""
+    shares, note = _scope_shares(snapshot, node_id)
+    group = members(snapshot, node_id)
+    reached = {r.node: r for r in downstream(snapshot.graph, group, keep=grade_filter(min_confidence))}
+    tables = _tables(shares, {*reached, *group})
+    basis = tables[0] if tables else None
+    rows, unallocated = [], []
+    for u in sorted(basis.shares if basis else (), key=lambda u: (-(u.percent or -1), u.id)):
+        if not u.use:
+            unallocated.append({"label": u.label, **_figure(snapshot, u)})
+            continue
+        hit = reached.get(u.use)
+        others = [_figure(snapshot, o) for t in tables[1:] for o in t.shares if o.use == u.use]
+        rows.append({**_ref(snapshot, u.use), **_figure(snapshot, u), "reached": hit is not None or u.use in group,
+                     "hops": hit.hops if hit else None,
+                     "path": _path(snapshot, hit.edges) if hit else [],
+                     "alternatives": others})
+    covered = round(sum(r["share_percent"] or 0.0 for r in rows if r["reached"]), 1)  # type: ignore[misc]
+    if basis is None:
+        note = note or "no consumption shares by end use are recorded for this node"
+    elif covered < 90:
+        missing = [str(r["label"]) for r in rows if not r["reached"]]
+        why = f"; not reached in the graph: {', '.join(missing)}" if missing else ""
+        extra = f" ({unallocated[0]['label']}: {unallocated[0]['share_percent']}%)" if unallocated else ""
+        note = (note + "; " if note else "") + f"the basis table accounts for {covered}% of consumption{extra}{why}"
+    return {
+        "node": _ref(snapshot, node_id), "min_confidence": min_confidence, "uses": rows,
+        "covered_percent": covered, "unallocated": unallocated,
+        "basis": _table_row(snapshot, basis) if basis else None,
+        "other_tables": [_table_row(snapshot, t) for t in tables[1:]], "note": note,
+    }
+
+
+def _path(snapshot: Snapshot, edges: tuple[Edge, ...]) -> list[str]:
+    return [str(_ref(snapshot, n)["label"]) for n in (edges[0].source, *(e.target for e in edges))]
+
+
+def _table_row(snapshot: Snapshot, t: Basis) -> dict[str, object]:
+    node, sources, year, country = t.key
+    return {"of": node, "reference_year": year or None, "scope": _scope(snapshot, country), "grade": t.grade,
+            "sources": list(sources), "uses": sum(1 for u in t.shares if u.use), "total_percent": round(t.total, 1)}
