@@ -53,7 +53,9 @@ def test_cookbook_has_the_queries_researchers_asked_for() -> None:
     wanted = {"list-controls-in-force", "list-instrument-items", "list-us-controlled-materials",
               "list-suspended-measures", "find-items-by-hs-code", "find-exposed-products",
               "rank-sectors-by-restricted-inputs", "list-c-grade-edges", "show-edge-provenance",
-              "find-overseas-plants-on-restricted-technology", "list-china-processing-shares"}
+              "find-overseas-plants-on-restricted-technology", "list-china-processing-shares",
+              "list-family-members", "find-family-impact", "list-use-shares", "list-responses",
+              "count-entity-listings-by-jurisdiction", "find-cross-regime-goods"}
     assert len(QUERIES) >= 16 and wanted <= names, sorted(wanted - names)
 
 

@@ -103,7 +103,7 @@ def test_uses_pick_the_world_table_and_keep_the_other_beside_it(family_snapshot)
 
 def test_uses_without_shares_say_so(family_snapshot) -> None:
     answer = uses(family_snapshot, "x-device")
-    assert answer["uses"] == [] and answer["covered_percent"] == 0 and "no consumption shares" in answer["note"]
+    assert answer["uses"] == [] and answer["covered_percent"] == 0 and "no source seen gives" in answer["note"]
 
 
 def test_search_ranks_exact_names_first(family_snapshot) -> None:

@@ -69,3 +69,10 @@ def test_cli_reference_page_is_up_to_date() -> None:
 
     stale = "docs/cli.md is stale: run python -m kg.cli.docgen"
     assert target("cli.md").read_text(encoding="utf-8") == render_cli(), stale
+
+
+def test_data_status_page_is_up_to_date() -> None:
+    from kg.cli.docgen import render_status, target
+
+    stale = "docs/data-status.md is stale: run python -m kg.cli.docgen"
+    assert target("data-status.md").read_text(encoding="utf-8") == render_status(), stale

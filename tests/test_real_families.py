@@ -13,6 +13,7 @@ from kg.analysis.families import members
 from kg.analysis.impact import find_paths, impact
 from kg.analysis.names import resolve
 from kg.analysis.uses import uses
+from kg.model.namespaces import EKGR, PREFIXES
 
 ON = date(2025, 8, 1)
 CONTROLLED = [
@@ -92,3 +93,20 @@ def test_uses_follow_the_contract_and_cover_most_consumption(snapshot, name: str
 def test_uses_cover_90_percent_or_say_why(snapshot, name: str) -> None:
     answer = uses(snapshot, resolve(snapshot, name))
     assert answer["covered_percent"] >= 90 or answer["note"], answer
+
+
+@pytest.mark.parametrize("family", ["family-graphite", "family-tungsten", "family-rare-earths", "family-lithium"])
+def test_sparql_family_impact_agrees_with_kg_impact(snapshot, family: str) -> None:
+    import pyoxigraph as ox
+
+    from kg.model.resources import queries_dir, source_files
+
+    store = ox.Store()
+    for path in source_files():
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    text = (queries_dir() / "find-family-impact.rq").read_text(encoding="utf-8")
+    query = text.replace("VALUES ?family { ekgr:family-graphite }", f"VALUES ?family {{ <{EKGR}{family}> }}")
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    got = {row["node"].value.removeprefix(EKGR) for row in store.query(prefixes + query)}
+    want = {row["id"] for row in impact(snapshot, family, on=ON)["affected"]}
+    assert got == want, (sorted(got - want)[:10], sorted(want - got)[:10])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +88,22 @@ def test_sparql_status_query_agrees_on_every_resource_and_event_date(snapshot) -
             if got.get((day.isoformat(), rid)) != (s.status, s.projected or ""):
                 wrong.append((day.isoformat(), rid, got.get((day.isoformat(), rid)), s.status, s.projected))
     assert len(days) > 50 and not wrong, wrong[:10]
+
+
+EXPECTED = [tuple(row.values()) for row in csv.DictReader(
+    (Path(__file__).parent / "data" / "status-expectations.csv").open(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize(("resource", "day", "expected"), EXPECTED, ids=[f"{r}@{d}" for r, d, _ in EXPECTED])
+def test_entity_list_and_corrected_histories_day_by_day(snapshot, resource: str, day: str, expected: str) -> None:
+    got = status_of(snapshot, resource, date.fromisoformat(day))
+    assert got.status == expected, (got, expected)
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    ("2025-04-10", "in-force"), ("2025-05-14", "suspended"), ("2025-08-12", "suspended"),
+    ("2025-11-15", "suspended"), ("2026-11-20", "unverified")])
+def test_april_2025_record_counts_only_its_live_decisions(snapshot, day: str, expected: str) -> None:
+    """Two of the four April 2025 decisions were stopped on 2025-08-12; the other two stay suspended."""
+    got = status_of(snapshot, "mofcom-2025-04-control-list-16-12-uel-11-6", date.fromisoformat(day))
+    assert got.status == expected, got

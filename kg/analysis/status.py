@@ -78,15 +78,23 @@ def provision_events(own: Sequence[Event], inherited: Sequence[Event]) -> list[E
     return [*own, *keep]
 
 
+ENDED = ("lifted", "repealed", "expired", "superseded")  # in this order when all provisions ended differently
+
+
 def combine(own: str, parts: Iterable[str]) -> str:
-    """Instrument status from its own status and its provisions' statuses."""
+    """Instrument status from its own status and its provisions' statuses. Provisions that ended
+    (lifted, repealed, expired, superseded) no longer count; when all of them ended, so did the
+    instrument."""
     parts = list(parts)
     if own not in ("in-force", "announced") or not parts:
         return own
-    suspended = sum(p == "suspended" for p in parts)
+    live = [p for p in parts if p not in ENDED]
+    if not live:
+        return next(s for s in ENDED if s in parts)
     if own == "announced":
-        return "in-force" if any(p == "in-force" for p in parts) else own
-    if suspended == len(parts):
+        return "in-force" if any(p == "in-force" for p in live) else own
+    suspended = sum(p == "suspended" for p in live)
+    if suspended == len(live):
         return "suspended"
     return "partly-suspended" if suspended else own
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from kg.analysis.dependencies import GRADE_RANK, downstream, grade_filter
-from kg.analysis.families import family_of, members
+from kg.analysis.families import broader, family_of, members
 from kg.model.snapshot import Edge, Snapshot, UseShare
 
 Table = tuple[str, tuple[str, ...], str, str]  # (node, sources, year, country)
@@ -51,26 +51,40 @@ def _tables(shares: list[UseShare], reached: set[str]) -> list[Basis]:
     return sorted(tables, key=rank)
 
 
+def _own_shares(snapshot: Snapshot, node_id: str) -> list[UseShare]:
+    """Shares recorded on the node; for a family, on the family or its own direct members (the element
+    and its forms), not on nested families: a table about terbium does not describe medium rare earths."""
+    fam = snapshot.families.get(node_id)
+    scope = {node_id, *(m for m, _ in fam.members)} if fam else {node_id}
+    return [u for u in snapshot.use_shares if u.node in scope]
+
+
+def _with_figures(shares: list[UseShare]) -> bool:
+    return any(u.percent is not None for u in shares)
+
+
 def _scope_shares(snapshot: Snapshot, node_id: str) -> tuple[list[UseShare], str]:
-    """Use shares recorded for the node (for a family: on it or any member or nested family); with
-    none, those of the nearest family the node belongs to, and a note saying so."""
-    scope = {node_id, *members(snapshot, node_id)}
-    if node_id in snapshot.families:
-        todo = [node_id]
-        while todo:
-            for down in snapshot.families[todo.pop()].narrower:
-                if down not in scope:
-                    scope.add(down)
-                    todo.append(down)
-    found = [u for u in snapshot.use_shares if u.node in scope]
+    """Use shares recorded for the node or family; for a plain form with none, those of the smallest
+    family it belongs to that has some, with a note saying so."""
+    found = _own_shares(snapshot, node_id)
     if found or node_id in snapshot.families:
         return found, ""
-    for fam in sorted(family_of(snapshot, node_id), key=lambda f: len(members(snapshot, f))):
-        found = [u for u in snapshot.use_shares if u.node in {fam, *members(snapshot, fam)}]
+    for fam in sorted(family_of(snapshot, node_id), key=lambda f: (len(members(snapshot, f)), f)):
+        found = _own_shares(snapshot, fam)
         if found:
-            family = snapshot.nodes[fam].label
-            return found, f"no use shares recorded for this form; showing those of the {family} family"
+            label = snapshot.nodes[fam].label
+            return found, f"no use shares recorded for this form; showing those of the {label} family"
     return [], ""
+
+
+def _broader_hint(snapshot: Snapshot, node_id: str) -> str:
+    """Where to look instead: the smallest broader family whose recorded shares carry figures."""
+    up = set(broader(snapshot, node_id)) if node_id in snapshot.families else family_of(snapshot, node_id)
+    for fam in sorted(up - {node_id}, key=lambda f: (len(members(snapshot, f)), f)):
+        if _with_figures(_own_shares(snapshot, fam)):
+            label = snapshot.nodes[fam].label
+            return f"; the {label} family has a table (kg uses {label!r})"
+    return ""
 
 
 def _ref(snapshot: Snapshot, node_id: str) -> dict[str, object]:
@@ -107,11 +121,16 @@ def uses(snapshot: Snapshot, node_id: str, *, min_confidence: str = "C") -> dict
                      "alternatives": others})
     covered = round(sum(r["share_percent"] or 0.0 for r in rows if r["reached"]), 1)  # type: ignore[misc]
     if basis is None:
-        note = note or "no consumption shares by end use are recorded for this node"
+        note = note or "no source seen gives consumption shares by end use for this node"
+        note += _broader_hint(snapshot, node_id)
+    elif not _with_figures(list(basis.shares)):
+        note = (note + "; " if note else "") + ("the sources seen name its end uses but give no shares"
+                                                + _broader_hint(snapshot, node_id))
     elif covered < 90:
         missing = [str(r["label"]) for r in rows if not r["reached"]]
         why = f"; not reached in the graph: {', '.join(missing)}" if missing else ""
-        extra = f" ({unallocated[0]['label']}: {unallocated[0]['share_percent']}%)" if unallocated else ""
+        rest = sum(u["share_percent"] or 0.0 for u in unallocated)
+        extra = f"; {rest:g}% is not broken down by use in the source" if unallocated else ""
         note = (note + "; " if note else "") + f"the basis table accounts for {covered}% of consumption{extra}{why}"
     return {
         "node": _ref(snapshot, node_id), "min_confidence": min_confidence, "uses": rows,

@@ -73,10 +73,18 @@ def target(name: str = "ontology.md") -> Path:
     return Path(__file__).resolve().parents[2] / "docs" / name
 
 
+def render_status() -> str:
+    """docs/data-status.md, from the packaged data (see kg.cli.datastatus)."""
+    from kg.cli.datastatus import render_data_status
+    from kg.store.cache import get_snapshot
+
+    return render_data_status(get_snapshot())
+
+
 def main() -> None:
     from kg.store.files import write_atomic
 
-    for name, text in (("ontology.md", render()), ("cli.md", render_cli())):
+    for name, text in (("ontology.md", render()), ("cli.md", render_cli()), ("data-status.md", render_status())):
         write_atomic(target(name), text.encode("utf-8"))
         sys.stdout.write(f"wrote {target(name)}\n")
 
