@@ -58,3 +58,14 @@ def family_snapshot():
     for path in [*ontology_files(), DATA / "valid" / "tiny.ttl", DATA / "valid" / "families.ttl"]:
         parse_into(g, path)
     return compile_snapshot(g)
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "rdflib"])
+def kg_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A real `kg serve` process on each in-memory store, shared by the endpoint test modules."""
+    from servers import TEST_SERVE_ARGS, kg_serve
+
+    folder = tmp_path_factory.mktemp(f"kg-serve-{request.param}")
+    cache = tmp_path_factory.getbasetemp() / "kg-cache"  # the session's compiled cache, shared
+    with kg_serve(folder, request.param, *TEST_SERVE_ARGS, cache=cache) as server:
+        yield server

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -64,3 +65,31 @@ def running(cmd: list[str], probe: str, log: Path,
 
 def kg_serve_cmd(port: int, *args: str) -> list[str]:
     return [sys.executable, "-m", "kg", "serve", "--port", str(port), *args]
+
+
+@dataclass(frozen=True)
+class KgServer:
+    """A running `kg serve`: its base URL, port, log file and store."""
+
+    base: str
+    port: int
+    log: Path
+    store: str
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+# The test server: short limits so that limit tests are quick, CORS for one origin.
+TEST_SERVE_ARGS = ("--timeout", "1.5", "--max-rows", "50", "--max-memory", "256M", "--workers", "6",
+                   "--cors", "https://client.example", "--read-timeout", "1")
+
+
+@contextmanager
+def kg_serve(folder: Path, store: str, *args: str, cache: Path | None = None) -> Iterator[KgServer]:
+    """`kg serve --store STORE ARGS` on a free port until the block ends."""
+    port = free_port()
+    log = folder / f"serve-{store}.log"
+    cmd = kg_serve_cmd(port, "--store", store, *args)
+    with running(cmd, f"http://127.0.0.1:{port}/", log, env={"KG_CACHE_DIR": str(cache or folder / "cache")}):
+        yield KgServer(f"http://127.0.0.1:{port}", port, log, store)

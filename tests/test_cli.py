@@ -29,11 +29,12 @@ def test_info_json_keys() -> None:
 def test_impact_json_shape() -> None:
     code, out, _ = run("impact", "germanium", "--format", "json")
     data = json.loads(out)
-    assert code == 0 and data["node"]["id"] == "germanium", data["node"]
+    assert code == 0 and data["node"]["label"] == "germanium", data["node"]  # the family: metal, compounds, ...
     types = {a["type"] for a in data["affected"]}
     assert {"Product", "Sector"} <= types, types
     first = data["affected"][0]
-    assert {"id", "label", "type", "hops", "path"} <= first.keys() and first["path"][0] == "germanium", first
+    members = {m["label"] for m in data["node"].get("members", [])} | {"germanium"}
+    assert {"id", "label", "type", "hops", "path"} <= first.keys() and first["path"][0] in members, first
 
 
 def test_exposure_lists_gallium_with_its_controls() -> None:
@@ -44,17 +45,19 @@ def test_exposure_lists_gallium_with_its_controls() -> None:
     assert "mofcom-gac-2023-23" in inputs["gallium"]["controls"], inputs["gallium"]
 
 
-def test_paths_json_has_sources() -> None:
+def test_paths_json_is_the_whole_answer_with_sources() -> None:
     code, out, err = run("paths", "gallium", "AESA radar", "--format", "json", "--max-paths", "3")
-    paths = json.loads(out)
-    assert code == 0 and paths, err
-    assert all(p["sources"] and p["nodes"][0] == "gallium" and p["nodes"][-1] == "AESA radar" for p in paths), paths
+    answer = json.loads(out)
+    paths = answer["paths"]
+    assert code == 0 and paths and answer["listed"] == len(paths) <= answer["total"], err
+    assert {"from", "to", "total", "listed", "limit_hit", "max_hops", "max_paths"} <= answer.keys(), answer.keys()
+    assert all(p["sources"] and "gallium" in p["ids"] and p["nodes"][-1] == "AESA radar" for p in paths), paths
     assert all(len(p["relations"]) == len(p["nodes"]) - 1 for p in paths)
     assert "path(s)" in err
     code, out, _ = run("paths", "gallium", "AESA radar", "--format", "json", "--as-of", "2023-06-01")
-    assert code == 0 and all(p["restricted"] == {} for p in json.loads(out)), out[:300]
+    assert code == 0 and all(p["restricted"] == {} for p in json.loads(out)["paths"]), out[:300]
     code, out, _ = run("paths", "gallium", "AESA radar", "--format", "json", "--as-of", "2023-09-01")
-    assert all("mofcom-gac-2023-23" in p["restricted"]["gallium"] for p in json.loads(out)), out[:300]
+    assert all("mofcom-gac-2023-23" in p["restricted"]["gallium"] for p in json.loads(out)["paths"]), out[:300]
 
 
 def test_unknown_name_is_one_line_with_suggestion() -> None:
@@ -116,7 +119,7 @@ def test_control_timeline_and_changes() -> None:
 def test_what_if_and_chokepoints() -> None:
     code, out, _ = run("what-if", "neodymium", "--as-of", "2025-06-01", "--format", "json")
     data = json.loads(out)
-    assert code == 0 and data["restricted"][0]["id"] == "neodymium", data
+    assert code == 0 and data["restricted"][0]["label"] == "neodymium", data
     code, out, _ = run("chokepoints", "--format", "json", "--as-of", "2025-06-01")
     data = json.loads(out)
     through = data["through"]

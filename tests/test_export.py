@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 
 import networkx as nx
@@ -59,6 +60,26 @@ def test_network_formats_open_in_networkx(tmp_path: Path, fmt: str, reader, snap
     assert {"relation", "grade", "sources", "statement"} <= set(attrs) and isinstance(attrs["sources"], str), attrs
 
 
+@pytest.mark.parametrize(("fmt", "reader"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_network_nodes_carry_type_controls_and_status_on_the_date(tmp_path: Path, fmt: str, reader) -> None:
+    before, after = tmp_path / f"before.{fmt}", tmp_path / f"after.{fmt}"
+    code, _, err = run("export", "--format", fmt, "--out", str(after), "--as-of", "2023-09-01")
+    assert code == 0 and "controlled on 2023-09-01" in err, err
+    export(before, fmt, on=date(2023, 6, 1))
+    ga_before, ga_after = reader(before).nodes["gallium"], reader(after).nodes["gallium"]
+    assert ga_before["type"] == "Material" and ga_before["status"] == "none" and ga_before["restricted"] is False, \
+        ga_before
+    assert ga_after["status"] == "in-force" and ga_after["restricted"] is True, ga_after
+    assert "mofcom-gac-2023-23" in ga_after["controls"].split("; "), ga_after
+    statuses = {a["status"] for _, a in reader(after).nodes(data=True)}
+    assert statuses <= {"in-force", "unverified", "none"} and "none" in statuses, statuses
+
+
+def test_rdf_exports_refuse_a_date(tmp_path: Path) -> None:
+    code, _, err = run("export", "--format", "turtle", "--out", str(tmp_path / "g.ttl"), "--as-of", "2025-01-01")
+    assert code == 2 and "--as-of applies to graphml, gexf, csv" in err and not (tmp_path / "g.ttl").exists(), err
+
+
 def test_csv_folder_has_nodes_and_edges(tmp_path: Path, snapshot) -> None:
     folder = tmp_path / "sheets"
     code, _, err = run("export", "--format", "csv", "--out", str(folder))
@@ -71,6 +92,10 @@ def test_csv_folder_has_nodes_and_edges(tmp_path: Path, snapshot) -> None:
     assert gallium and all(e["grade"] in "ABC" and e["statement"] and e["sources"].startswith("http")
                            for e in gallium), gallium[:2]
     assert len(edges) == snapshot.counts["dependency_edges"], (len(edges), snapshot.counts)
+    by_id = {n["id"]: n for n in nodes}
+    assert by_id["gallium"]["label"] == "gallium" and by_id["gallium"]["status"] in ("in-force", "unverified"), \
+        by_id["gallium"]
+    assert all(e["source_label"] == by_id[e["source"]]["label"] for e in edges), "edges carry ids and labels"
 
 
 def test_files_are_written_atomically_and_readable(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.model.errors import QueryError, UnknownNameError
+from kg.sparql.prepare import ServiceRefused
 from kg.sparql.query import READ_ONLY, prepare, query_text, run, sparql
 
 STORES = ("rdflib", "oxigraph")
@@ -54,21 +55,42 @@ def test_update_words_inside_strings_and_iris_are_not_updates(graphs) -> None:
 
 @pytest.mark.parametrize(("query", "where"), [
     ("SELECT ?s WHERE {\n  ?s a ekg:Material .\n  FILTER(\n}", "line 4, column 1"),
-    ("SELECT ?s WHERE { ?s a ekg:Material . FILTER( }", "line 1, column 47"),  # despite the prefixes sent in front
-    ("SELEC ?s WHERE { ?s ?p ?o }", "line 1"),
+    ("SELECT ?s WHERE { ?s a ekg:Material . FILTER( }", "line 1, column 47"),  # as written, whatever is sent
+    ("SELEC ?s WHERE { ?s ?p ?o }", "line 1, column 1"),
+    ("SELECT ?s WHERE {\n ?s ?p ?o .\n FILTER(foo:x(?o)) }", "line 3, column 9: undefined prefix foo:"),
+    ("PREFIX ex: <http://example.org/>\nSELECT * WHERE { ?s ex:p bar:q }", "line 2, column 26: undefined prefix bar:"),
 ])
-def test_syntax_errors_name_line_and_column(query: str, where: str) -> None:
+@pytest.mark.parametrize("store", STORES)
+def test_syntax_errors_name_line_and_column(graphs, store: str, query: str, where: str) -> None:
     with pytest.raises(QueryError) as info:
-        prepare(query)
+        sparql(query, graphs[store])
     message = str(info.value)
-    assert message.startswith("SPARQL syntax error at") and where in message and "\n" not in message, message
+    exact = store == "oxigraph" or "prefix" in where or "SELEC " in query  # rdflib words its own messages
+    assert message.startswith("SPARQL syntax error at") and "\n" not in message, message
+    assert (where if exact else "at line ") in message, message
 
 
-def test_empty_query_and_service_flag() -> None:
+def test_empty_query_is_refused() -> None:
     with pytest.raises(QueryError, match="empty query"):
         prepare("  # nothing\n")
-    assert prepare("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }").uses_service
-    assert not prepare('SELECT * WHERE { ?s rdfs:label "service" }').uses_service
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { # a comment ended by a carriage return\rSERVICE <http://example.org/> { ?s ?p ?o } }",
+    "ASK { \\u0053ERVICE <http://example.org/> { ?s ?p ?o } }",
+    "SELECT * WHERE { FILTER EXISTS { SERVICE SILENT <http://example.org/> { ?s ?p ?o } } }",
+    "SELECT * WHERE { { SELECT * WHERE { OPTIONAL { service ?endpoint { ?s ?p ?o } } } } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }",
+])
+def test_service_is_refused_on_the_parsed_algebra(query: str) -> None:
+    with pytest.raises(ServiceRefused):
+        prepare(query)
+    assert prepare(query, allow_service=True).form in ("select", "ask", "graph")
+
+
+def test_the_word_service_alone_is_no_service_clause() -> None:
+    assert prepare('SELECT * WHERE { ?s rdfs:label "service" } # SERVICE <http://example.org/>').form == "select"
 
 
 @pytest.mark.parametrize("store", STORES)

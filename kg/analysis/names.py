@@ -52,7 +52,7 @@ def _exact(snapshot: Snapshot, name: str) -> str | None:
 
 def suggestions(snapshot: Snapshot, name: str, limit: int = 5) -> list[str]:
     """Labels of the nodes whose names come closest to `name`."""
-    return [row.label for row in search(snapshot, name, limit=limit)]
+    return list(dict.fromkeys(row.label for row in search(snapshot, name, limit=limit * 2)))[:limit]
 
 
 def describe(snapshot: Snapshot, node_id: str) -> str:

@@ -1,12 +1,12 @@
 """The core query commands: info, validate, impact, exposure, paths, controls, control, timeline,
-changes, what-if and chokepoints. Each is a thin typer command calling one core function; heavy
-modules (rdflib, networkx, pyshacl) are imported inside the commands that need them.
+changes, what-if and chokepoints. Each is a thin typer command over one method of the Python API
+(kg.api): `--format json` prints the method's answer as it is; tables and CSV show chosen columns.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,8 +17,8 @@ from kg.cli.app import (
     EndpointOpt,
     FormatOpt,
     JurisdictionOpt,
+    MaxHopsOpt,
     NoCacheOpt,
-    _date,
     _fmt,
     _graph,
     app,
@@ -30,37 +30,39 @@ def info(data: DataOpt = None, fmt: FormatOpt = "table", endpoint: EndpointOpt =
          store: Annotated[str | None, typer.Option(
              "--store", help="Load through this RDF store (rdflib or oxigraph) instead of the fast parser.")] = None,
          no_cache: NoCacheOpt = False) -> None:
-    """Counts of triples, instruments, items, materials, products, sectors and dependency edges."""
+    """The data release (version, date, licence) and counts of triples, instruments, items, materials,
+    products, sectors and dependency edges."""
     from kg.cli.render import emit
 
-    counts = _graph(data, endpoint=endpoint, store=store, no_cache=no_cache).info()
-    rows = [{"what": k, "count": v} for k, v in counts.items()]
-    emit(counts, _fmt(fmt), rows=rows, columns=[("what", "what"), ("count", "count")], title="exportkg")
+    _fmt(fmt)
+    result = _graph(data, endpoint=endpoint, store=store, no_cache=no_cache).info()
+    ds = result["dataset"]
+    release = [{"what": "data release", "count": f"{ds['version']} (issued {ds['issued']})"},
+               {"what": "licence", "count": ds["license"]},
+               {"what": "software", "count": f"exportkg {result['software_version']}"}]
+    rows = release + [{"what": k, "count": v} for k, v in result.items() if isinstance(v, int)]
+    emit(result, fmt, rows=rows, columns=[("what", "what"), ("count", "value")], title="exportkg")
 
 
 @app.command()
 def validate(data: DataOpt = None, fmt: FormatOpt = "table") -> None:
     """Check the data against the SHACL shapes and the violation queries; exit 1 if it does not conform."""
     from kg.cli.render import emit, note
-    from kg.store.load import load_graph
-    from kg.store.validate import validate_graph
 
     _fmt(fmt)
-    report = validate_graph(load_graph(tuple(data or ())))
-    rows = [v.as_dict() for v in report.problems]
-    emit({"conforms": report.conforms, "violations": rows, "warnings": report.warning_count}, fmt,
-         rows=rows, columns=[("severity", "severity"), ("check", "check"), ("focus", "focus"),
-                             ("message", "message")], title="validation problems")
-    note(report.summary())
-    if not report.conforms:
+    report = _graph(data).validate()
+    emit(report, fmt, rows=report["violations"], title="validation problems",
+         columns=[("severity", "severity"), ("check", "check"), ("focus", "focus"), ("message", "message")],
+         csv_columns=["severity", "check", "focus", "message"])
+    note(report["summary"])
+    if not report["conforms"]:
         raise typer.Exit(1)
 
 
 @app.command()
 def impact(name: str, data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt = None,
-           min_confidence: ConfOpt = "C",
-           max_hops: Annotated[int | None, typer.Option("--max-hops", help="Stop after this many hops.")] = None,
-           endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
+           min_confidence: ConfOpt = "C", max_hops: MaxHopsOpt = None, endpoint: EndpointOpt = None,
+           no_cache: NoCacheOpt = False) -> None:
     """Everything downstream of a node: processed forms, components, products, sectors, firms, projects."""
     from kg.cli.render import emit
 
@@ -72,14 +74,14 @@ def impact(name: str, data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsO
     emit(result, fmt, rows=result["affected"], title=f"Downstream of {node['label']} "
          f"({node['type']}; controls: {controls})",
          columns=[("label", "affected"), ("type", "type"), ("hops", "hops"), ("path", "path"),
-                  ("restricted", "restricted")])
+                  ("restricted", "restricted")],
+         csv_columns=["id", "label", "type", "hops", "restricted", "path", "relations", "grades"])
 
 
 @app.command()
 def exposure(name: str, data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt = None,
-             min_confidence: ConfOpt = "C",
-             max_hops: Annotated[int | None, typer.Option("--max-hops", help="Look this many hops up.")] = None,
-             endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
+             min_confidence: ConfOpt = "C", max_hops: MaxHopsOpt = None, endpoint: EndpointOpt = None,
+             no_cache: NoCacheOpt = False) -> None:
     """Restricted inputs upstream of a product, sector, firm or project, with the controls on each."""
     from kg.cli.render import emit
 
@@ -89,39 +91,40 @@ def exposure(name: str, data: DataOpt = None, fmt: FormatOpt = "table", as_of: A
     emit(result, fmt, rows=result["restricted_inputs"],
          title=f"Restricted inputs of {result['node']['label']} on {result['as_of']}",
          columns=[("label", "input"), ("type", "type"), ("hops", "hops"), ("controls", "controls"),
-                  ("status", "status"), ("path", "path")])
+                  ("status", "status"), ("path", "path")],
+         csv_columns=["id", "label", "type", "hops", "controls", "status", "destinations", "path"])
 
 
 @app.command()
 def paths(source: str, target: str, data: DataOpt = None, fmt: FormatOpt = "table",
-          max_paths: Annotated[int, typer.Option("--max-paths", min=1, help="List at most this many.")] = 20,
-          max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=30, help="Longest path.")] = 8,
+          max_paths: Annotated[int, typer.Option("--max-paths", help="List at most this many (1 or more).")] = 20,
+          max_hops: Annotated[int, typer.Option(
+              "--max-hops", help="Longest path: 1 to 30, or -1 for 30.")] = 8,
           min_confidence: ConfOpt = "C", as_of: AsOfOpt = None, endpoint: EndpointOpt = None,
           no_cache: NoCacheOpt = False) -> None:
     """Dependency paths from SOURCE to TARGET, each edge with its relation, grade and source; nodes
-    controlled on the date are marked."""
+    controlled on the date are marked. JSON: the whole answer (total, listed, limit_hit, paths)."""
     from kg.cli.render import emit, note
 
     _fmt(fmt)
     result = _graph(data, endpoint=endpoint, no_cache=no_cache).paths(
         source, target, max_hops=max_hops, max_paths=max_paths, min_confidence=min_confidence, as_of=as_of)
-    rows = [{"n": i + 1, "path": _describe_path(p), "sources": p["edge_sources"],
-             "restricted": [f"{n}: {', '.join(c)}" for n, c in p["restricted"].items()]}
-            for i, p in enumerate(result["paths"])]
-    emit(result["paths"], fmt, rows=rows, title=f"{result['from']['label']} → {result['to']['label']}",
+    rows = [_path_row(i + 1, p) for i, p in enumerate(result["paths"])]
+    emit(result, fmt, rows=rows, title=f"{result['from']['label']} → {result['to']['label']}",
          columns=[("n", "#"), ("path", "path (relation, grade)"), ("restricted", "controlled on the date"),
-                  ("sources", "sources")])
-    note(f"{result['total']} path(s) of at most {max_hops} hops exist; listed {result['listed']}"
-         + (" (limit reached: raise --max-paths to list more)" if result["limit_hit"] else ""))
-    if result["total"] == 0:
-        raise typer.Exit(1)
+                  ("sources", "sources")],
+         csv_columns=["n", "ids", "nodes", "relations", "grades", "restricted", "sources"])
+    if result["total"]:
+        note(f"{result['total']} path(s) of at most {result['max_hops']} hops exist; listed {result['listed']}"
+             + (" (limit reached: raise --max-paths to list more)" if result["limit_hit"] else ""))
 
 
-def _describe_path(p: dict) -> list[str]:  # type: ignore[type-arg]
-    parts = [p["nodes"][0]]
-    for node, rel, grade in zip(p["nodes"][1:], p["relations"], p["grades"], strict=True):
-        parts.append(f"[{rel}, {grade or '?'}] {node}")
-    return parts
+def _path_row(n: int, p: dict[str, Any]) -> dict[str, Any]:
+    steps = [p["nodes"][0]] + [f"[{rel}, {grade or '?'}] {node}" for node, rel, grade
+                               in zip(p["nodes"][1:], p["relations"], p["grades"], strict=True)]
+    restricted = [f"{node}: {', '.join(c)}" for node, c in p["restricted"].items()]
+    return {"n": n, "path": steps, "ids": p["ids"], "nodes": p["nodes"], "relations": p["relations"],
+            "grades": p["grades"], "restricted": restricted, "sources": p["edge_sources"]}
 
 
 @app.command()
@@ -133,13 +136,13 @@ def controls(data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt = No
                  "--destination", help="Country, e.g. 'United States'.")] = None,
              jurisdiction: JurisdictionOpt = None, endpoint: EndpointOpt = None, no_cache: NoCacheOpt = False) -> None:
     """Control instruments with their status on a date, filtered by node, status and destination."""
+    from kg.api import parse_date
     from kg.cli.render import emit
 
     _fmt(fmt)
-    on = _date(as_of)
     rows = _graph(data, endpoint=endpoint, no_cache=no_cache).controls(
-        as_of=on, covers=covers, status=status, destination=destination, jurisdiction=jurisdiction)
-    emit(rows, fmt, title=f"Controls on {on.isoformat()}",
+        as_of=as_of, covers=covers, status=status, destination=destination, jurisdiction=jurisdiction)
+    emit(rows, fmt, title=f"Controls on {parse_date(as_of).isoformat()}",
          columns=[("id", "id"), ("jurisdiction", "jur."), ("instrument", "number"), ("announced", "announced"),
                   ("effective", "effective"),
                   ("status", "status"), ("projected_status", "projected"), ("destinations", "destinations"),
@@ -178,18 +181,18 @@ def timeline(data: DataOpt = None, fmt: FormatOpt = "table",
     _fmt(fmt)
     graph = _graph(data, no_cache=no_cache)
     if html is not None:
-        graph.timeline_view(html, covers=material, as_of=as_of)
-        note(f"wrote {html}")
+        note(f"wrote {graph.timeline_view(html, covers=material, as_of=as_of)['path']}")
         return
     rows = graph.timeline(covers=material, start=start, end=end, jurisdiction=jurisdiction)
     emit(rows, fmt, title="Timeline", columns=[("date", "date"), ("jurisdiction", "jur."), ("instrument", "instrument"),
-                                                ("event", "event"), ("until", "until"), ("label", "what")])
+                                                ("event", "event"), ("until", "until"), ("label", "what")],
+         csv_columns=["date", "jurisdiction", "instrument", "resource", "event", "until", "label", "caused_by"])
 
 
 @app.command()
 def changes(start: str, end: str, data: DataOpt = None, fmt: FormatOpt = "table",
             jurisdiction: JurisdictionOpt = None, no_cache: NoCacheOpt = False) -> None:
-    """What changed between two dates: new controls, suspensions, lapses."""
+    """What changed between two dates FROM and TO: new controls, suspensions, lapses."""
     from kg.cli.render import emit
 
     _fmt(fmt)
@@ -213,7 +216,8 @@ def what_if(names: list[str], data: DataOpt = None, fmt: FormatOpt = "table", as
 
 @app.command()
 def chokepoints(data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt = None,
-                min_confidence: ConfOpt = "C", top: Annotated[int, typer.Option("--top", min=1)] = 15,
+                min_confidence: ConfOpt = "C",
+                top: Annotated[int, typer.Option("--top", help="List this many nodes (1 or more).")] = 15,
                 no_cache: NoCacheOpt = False) -> None:
     """Nodes most restricted-input paths pass through, and single restricted chokepoints per product."""
     from kg.cli.render import emit
@@ -222,7 +226,7 @@ def chokepoints(data: DataOpt = None, fmt: FormatOpt = "table", as_of: AsOfOpt =
     result = _graph(data, no_cache=no_cache).chokepoints(as_of=as_of, min_confidence=min_confidence, top=top)
     emit(result, fmt, rows=result["through"], title="Nodes carrying the most restricted-input paths",
          columns=[("label", "node"), ("type", "type"), ("paths", "paths through"), ("restricted", "restricted")])
-    if fmt == "table":
-        emit(result, fmt, rows=result["single_points"], title="Products whose every path from an input "
-             "crosses one restricted node", columns=[("product", "product"), ("input", "input"),
-                                                      ("chokepoint", "restricted chokepoint")])
+    if fmt == "table" and result["single_points"]:
+        emit(result["single_points"], fmt, title="Products whose every path from an input crosses one "
+             "restricted node", columns=[("product", "product"), ("input", "input"),
+                                         ("chokepoint", "restricted chokepoint")])

@@ -1,4 +1,5 @@
-"""Commands for exploring materials and measures: `kg uses`, `kg search` and `kg responses`."""
+"""Commands for exploring materials and measures: `kg uses`, `kg search` and `kg responses`, thin
+layers over the Python API (kg.api)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def uses(name: str, data: DataOpt = None, fmt: FormatOpt = "table", min_confiden
         note(f"note: {result['note']}")
     if html is not None:
         report = graph.uses_view(name, html, min_confidence=min_confidence)
-        note(f"wrote {report.path}")
+        note(f"wrote {report['path']}")
 
 
 @app.command()
@@ -39,15 +40,12 @@ def search(text: str, data: DataOpt = None, fmt: FormatOpt = "table",
            limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", help="Show at most N matches.")] = 20,
            no_cache: NoCacheOpt = False) -> None:
     """Nodes whose names match TEXT (labels, symbols, everyday words, codes), best first, with type and id."""
-    from kg.cli.render import emit, note
+    from kg.cli.render import emit
 
     _fmt(fmt)
     rows = _graph(data, no_cache=no_cache).search(text, limit=limit)
     emit(rows, fmt, title=f"Matches for {text!r}", columns=[("label", "label"), ("type", "type"), ("id", "id"),
                                                           ("matched", "matched name"), ("score", "score")])
-    if not rows:
-        note(f"nothing matches {text!r}")
-        raise typer.Exit(1)
 
 
 @app.command()

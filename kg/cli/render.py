@@ -1,4 +1,8 @@
-"""Print results as a rich table, JSON or CSV. The only place the CLI formats output."""
+"""Print results as a rich table, JSON or CSV. The only place the CLI formats output.
+
+JSON is the API's answer as it is; tables and CSV show chosen columns, CSV with ids beside labels.
+An empty answer's one-line explanation (`.note` of a Record or Records) goes to stderr.
+"""
 
 from __future__ import annotations
 
@@ -53,18 +57,25 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str
 
 def emit(data: Any, fmt: str, *, rows: Sequence[dict[str, Any]] | None = None,
          columns: Sequence[Column] = (), title: str | None = None, path_keys: Sequence[str] = ("path",),
-         footer: Callable[[], None] | None = None) -> None:
-    """Print `data` as JSON, or `rows` (default: data) as a table or CSV with `columns`."""
+         csv_columns: Sequence[str] | None = None, footer: Callable[[], None] | None = None) -> None:
+    """Print `data` as JSON, or `rows` (default: data) as a table with `columns` or as CSV with
+    `csv_columns` (default: the keys of `columns`, led by `id` when the rows have one); then the
+    answer's note, if it is empty."""
+    table_rows = rows if rows is not None else data
     if fmt == "json":
         sys.stdout.write(to_json(data) + "\n")
-        return
-    table_rows = rows if rows is not None else data
-    if fmt == "csv":
-        _csv(table_rows, columns)
-        return
-    _table(table_rows, columns, title, frozenset(path_keys))
-    if footer is not None:
-        footer()
+    elif fmt == "csv":
+        keys = list(csv_columns or [k for k, _ in columns])
+        if csv_columns is None and "id" not in keys and any("id" in r for r in table_rows):
+            keys.insert(0, "id")
+        _csv(table_rows, [(k, k) for k in keys])
+    else:
+        _table(table_rows, columns, title, frozenset(path_keys))
+        if footer is not None:
+            footer()
+    explanation = getattr(data, "note", None)
+    if explanation:
+        note(explanation)
 
 
 def note(message: str) -> None:

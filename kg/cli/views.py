@@ -20,7 +20,8 @@ _KINDS = "NAME, --impact NAME, --exposure NAME, --path FROM TO or --all"
 def view(
     name: Annotated[str | None, typer.Argument(help="Draw the neighbourhood of this node.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write (required).")] = None,
-    depth: Annotated[int, typer.Option("--depth", help="Neighbourhood: hops from NAME.")] = 2,
+    depth: Annotated[int, typer.Option(
+        "--depth", help="Neighbourhood: hops from NAME, 1 to 30 or -1 for no limit.")] = 2,
     direction: Annotated[str, typer.Option("--direction", help="Neighbourhood: down, up or both.")] = "both",
     impact: Annotated[str | None, typer.Option(
         "--impact", help="Draw what `kg impact NAME` answers.")] = None,
@@ -30,11 +31,11 @@ def view(
         "--path", help="Draw what `kg paths FROM TO` answers.")] = None,
     whole: Annotated[bool, typer.Option("--all", help="Draw the whole dependency layer.")] = False,
     as_of: AsOfOpt = None, min_confidence: ConfOpt = "C", data: DataOpt = None,
-    max_hops: Annotated[int | None, typer.Option(
-        "--max-hops", min=1, max=30, help="Impact/exposure/path: longest chain (path: 8).")] = None,
-    max_paths: Annotated[int, typer.Option("--max-paths", min=1, help="Path: draw at most this many.")] = 20,
+    max_hops: Annotated[int | None, typer.Option("--max-hops", help=(
+        "Impact/exposure/path: longest chain, 1 to 30 or -1 for no limit (path: 8 by default, -1 means 30)."))] = None,
+    max_paths: Annotated[int, typer.Option("--max-paths", help="Path: draw at most this many (1 or more).")] = 20,
     max_nodes: Annotated[int, typer.Option(
-        "--max-nodes", min=1, help="Trim the farthest nodes above this.")] = 1000,  # kg.views.MAX_NODES
+        "--max-nodes", help="Trim the farthest nodes above this (1 or more).")] = 1000,  # kg.views.MAX_NODES
     layout: Annotated[str | None, typer.Option(
         "--layout", help="force or layered (default: layered up to 150 nodes, else force).")] = None,
     instruments: Annotated[bool, typer.Option("--instruments", help="Also draw the instruments "
@@ -59,6 +60,6 @@ def view(
         first, out=out, kind=kind, target=path[1] if path else None, as_of=as_of,
         min_confidence=min_confidence, depth=depth, direction=direction, max_hops=max_hops,
         max_paths=max_paths, max_nodes=max_nodes, layout=layout, instruments=instruments)
-    for line in report.notes:
+    for line in report["notes"]:
         note(f"note: {line}")
-    note(f"wrote {report.path}: {report.nodes} nodes, {report.edges} edges, {report.size / 1024:.0f} KB")
+    note(f"wrote {report['path']}: {report['nodes']} nodes, {report['edges']} edges, {report['bytes'] / 1024:.0f} KB")

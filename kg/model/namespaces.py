@@ -18,6 +18,9 @@ PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "https://schema.org/"
 SH = "http://www.w3.org/ns/shacl#"
 WD = "http://www.wikidata.org/entity/"
+DCAT = "http://www.w3.org/ns/dcat#"  # the dataset description (data/dataset.ttl)
+FOAF = "http://xmlns.com/foaf/0.1/"
+VOID = "http://rdfs.org/ns/void#"
 
 PREFIXES: dict[str, str] = {
     "ekg": EKG, "ekgr": EKGR, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS,

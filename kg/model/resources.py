@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+from kg.model.errors import DataError
 
 _PKG = Path(__file__).resolve().parent.parent  # the kg package folder
 
@@ -37,10 +40,17 @@ def checks_dir() -> Path:
 
 
 def turtle_files(path: Path) -> list[Path]:
-    """All .ttl files under a folder (sorted, stable), or the file itself."""
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*.ttl") if p.is_file())
-    return [path]
+    """All .ttl files under a folder (sorted, stable), or the file itself. A folder or subfolder that
+    cannot be read is a DataError naming it, never skipped in silence."""
+    if not path.is_dir():
+        return [path]
+
+    def refuse(exc: OSError) -> None:
+        raise DataError(f"cannot read data folder {exc.filename}: {exc.strerror or exc}")
+
+    found = [Path(root) / name for root, _, names in os.walk(path, onerror=refuse) for name in names
+             if name.endswith(".ttl")]
+    return sorted(p for p in found if p.is_file())
 
 
 def source_files(extra: tuple[Path, ...] = ()) -> list[Path]:

@@ -43,8 +43,9 @@ def render_page(query: str, reply: Reply | None, options: ServeOptions) -> bytes
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head>
 <body><h1>exportkg SPARQL</h1>
 <p>Read-only SPARQL 1.1 over the export-controls knowledge graph. Prefixes {prefixes} are declared for you.
-Programs should use the endpoint <code>/sparql</code> (GET or POST, JSON, XML, CSV, TSV, Turtle, N-Triples,
-JSON-LD). Here {escape(limits)}.</p>
+Programs should use the endpoint <code>/sparql</code> (GET or POST; JSON, XML, CSV, TSV, Turtle, N-Triples,
+JSON-LD, RDF/XML). Every resource has a page at <code>/id/NAME</code> (<a href="/id/gallium">gallium</a>),
+the ontology at <a href="/ont">/ont</a>. Here {escape(limits)}.</p>
 <form method="get" action="/"><textarea name="query" rows="12" spellcheck="false">{escape(query or EXAMPLE)}</textarea>
 <p><button type="submit">Run query</button></p></form>
 {_results(reply) if reply is not None else ""}

@@ -1,250 +1,179 @@
-"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint at /sparql and a query page at /.
+"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint at /sparql, its service description, a query
+page at /, and Linked Data at /id/{name} and /ont.
 
-Standard library only (ThreadingHTTPServer). Queries are checked in the request thread (syntax,
-updates, SERVICE) and run in a process of their own (kg.sparql.sandbox), so `--timeout` really stops the
-work. Results are cut to `--max-rows` (the X-KG-Truncated header says so) and every request is logged
-to stderr with its duration.
+The server process never parses, plans or runs a query: it hands the text to a pool of pre-forked
+query processes (kg.sparql.sandbox) and relays their answer, so a parser crash, a runaway or a memory
+bomb costs one request (400 or 503 with one line) and the server keeps serving. Results are cut to
+`--max-rows` (the X-KG-Truncated header says so) and every request is logged to stderr.
 """
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import threading
-import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from kg.model.errors import KGError, QueryError
+from kg.model.errors import StoreError
+from kg.serve.endpoint import Endpoint
+from kg.serve.http import Handler, Server
+from kg.serve.ld import LinkedData
+from kg.serve.negotiate import wants_html
 from kg.serve.page import render_page
+from kg.serve.service import service_description
 from kg.serve.types import Reply, ServeOptions
-from kg.sparql.query import READ_ONLY, prepare
-from kg.sparql.results import MEDIA_TYPES
+from kg.serve.work import make_work
+from kg.sparql.prepare import READ_ONLY
+from kg.sparql.sandbox import Limits, Pool
 
 if TYPE_CHECKING:
-    from rdflib import Graph
-
-    from kg.sparql.sandbox import Sandbox, Work
-
-MAX_BODY = 1 << 20  # bytes of query a request may carry
-# Media type -> format, per query form, in order of preference; the first is the default.
-NEGOTIATION = {
-    "select": {"application/sparql-results+json": "json", "application/json": "json",
-               "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-               "text/csv": "csv", "text/tab-separated-values": "tsv"},
-    "graph": {"text/turtle": "turtle", "application/n-triples": "nt", "text/plain": "nt",
-              "application/ld+json": "jsonld", "application/x-turtle": "turtle"},
-}
-NEGOTIATION["ask"] = NEGOTIATION["select"]
+    from kg.api import Graph as Api
 
 
-def _accepted(header: str) -> list[str]:
-    """Media types of an Accept header, best first (q-values, then order)."""
-    ranked = []
-    for i, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        q = next((f.partition("=")[2] for f in fields[1:] if f.startswith("q=")), "1")
-        try:
-            weight = float(q)
-        except ValueError:
-            weight = 0.0
-        if fields[0] and weight > 0:
-            ranked.append((-weight, i, fields[0].lower()))
-    return [media for _, _, media in sorted(ranked)]
+def _params(query: str) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(query, max_num_fields=64)
 
 
-def negotiate(form: str, accept: str = "", fmt: str = "") -> str:
-    """The results format for a query form from a `format` parameter or the Accept header."""
-    table = NEGOTIATION[form]
-    if fmt:
-        if fmt in table.values():
-            return fmt
-        if fmt in table:
-            return table[fmt]
-        choices = ", ".join(sorted(set(table.values())))
-        raise QueryError(f"format {fmt!r} does not suit this query; choose one of: {choices}")
-    return next((table[m] for m in _accepted(accept) if m in table), next(iter(table.values())))
+def make_handler(endpoint: Endpoint, ld: LinkedData, triples: int) -> type[Handler]:
 
+    class Routes(Handler):
+        cors = endpoint.options.cors
+        timeout = endpoint.options.read_timeout
 
-def make_work(graph: Graph) -> Work:
-    """The function a sandboxed child runs: JSON request -> JSON header line + body."""
-
-    def work(request: bytes) -> bytes:
-        from kg.sparql.query import run
-        from kg.sparql.results import cells, serialize
-
-        req = json.loads(request)
-        signal.alarm(int(req["timeout"]) + 2)  # a child orphaned by a dead server still stops
-        try:
-            answer = run(prepare(req["query"]), graph, max_rows=req["max_rows"])
-            if req["format"] == "cells":
-                headers, rows = cells(answer)
-                body = json.dumps({"headers": headers, "rows": rows}, ensure_ascii=False).encode()
-            else:
-                body = serialize(answer, req["format"])
-            head = {"status": 200, "rows": answer.size, "truncated": answer.truncated}
-        except KGError as exc:
-            head, body = {"status": 400}, str(exc).encode()
-        except Exception as exc:  # any engine failure becomes a 500 with one line
-            head, body = {"status": 500}, f"query failed: {type(exc).__name__}: {exc}".encode()
-        return json.dumps(head).encode() + b"\n" + body
-
-    return work
-
-
-class Endpoint:
-    """The request logic, apart from HTTP plumbing: check, negotiate, run in the sandbox."""
-
-    def __init__(self, sandbox: Sandbox, options: ServeOptions) -> None:
-        self.sandbox, self.options = sandbox, options
-        self.slots = threading.BoundedSemaphore(4)
-
-    def answer(self, query: str, *, accept: str = "", fmt: str = "") -> Reply:
-        try:
-            prepared = prepare(query)
-        except QueryError as exc:
-            return Reply(403 if str(exc) == READ_ONLY else 400, f"{exc}\n".encode())
-        if prepared.uses_service and not self.options.allow_service:
-            return Reply(403, b"SERVICE (federated query) is disabled here; start kg serve --allow-service\n")
-        try:
-            fmt = fmt if fmt == "cells" else negotiate(prepared.form, accept, fmt)
-        except QueryError as exc:
-            return Reply(406, f"{exc}\n".encode())
-        return self._run(prepared.source, prepared.form, fmt)
-
-    def _run(self, query: str, form: str, fmt: str) -> Reply:
-        from kg.sparql.sandbox import Timeout
-
-        timeout = self.options.timeout
-        if not self.slots.acquire(timeout=timeout):
-            return Reply(503, b"server busy: too many queries running; try again\n")
-        try:
-            request = json.dumps({"query": query, "format": fmt, "max_rows": self.options.max_rows,
-                                  "timeout": timeout}).encode()
-            raw = self.sandbox.run(request, timeout)
-        except Timeout:
-            message = f"query stopped: it ran longer than the {timeout:g} s limit (kg serve --timeout)\n"
-            return Reply(503, message.encode(), form=form)
-        except KGError as exc:
-            return Reply(500, f"{exc}\n".encode(), form=form)
-        finally:
-            self.slots.release()
-        head_line, _, body = raw.partition(b"\n")
-        head = json.loads(head_line or b'{"status": 500}')
-        if head["status"] != 200:
-            return Reply(head["status"], (body or b"query process failed") + b"\n", form=form)
-        ctype = "application/json" if fmt == "cells" else MEDIA_TYPES[fmt]
-        return Reply(200, body, f"{ctype}; charset=utf-8", head["rows"], head["truncated"], form)
-
-
-def _handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
-
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "exportkg-sparql/1"
-
-        def do_GET(self) -> None:
+        def do_GET(self, head_only: bool = False) -> None:
             url = urllib.parse.urlsplit(self.path)
-            params = urllib.parse.parse_qs(url.query)
+            try:
+                params = _params(url.query)
+            except ValueError:
+                self.send(Reply.text(400, "too many parameters"), head_only=head_only)
+                return
+            accept = self.headers.get("Accept") or ""
+            fmt = params.get("format", [""])[0]
             if url.path in ("/", "/index.html"):
-                self._page(params.get("query", [""])[0])
+                self._page(params.get("query", [""])[0], head_only)
+            elif url.path == "/sparql" and not ({"query", "update"} & params.keys()):
+                self._describe_service(accept, fmt, head_only)
             elif url.path == "/sparql":
-                self._sparql(params)
+                self._sparql(params, head_only)
+            elif url.path.startswith("/id/") or url.path == "/ont":
+                self.send(ld.answer(url.path, accept, fmt), head_only=head_only)
             else:
-                self._send(Reply(404, b"not found: the endpoint is /sparql, the query page is /\n"))
+                self.send(Reply.text(404, "not found: the endpoint is /sparql, the query page is /, "
+                                          "resources are at /id/{name} and the ontology at /ont"), head_only=head_only)
+
+        def do_HEAD(self) -> None:
+            self.do_GET(head_only=True)
 
         def do_POST(self) -> None:
             url = urllib.parse.urlsplit(self.path)
             if url.path != "/sparql":
-                self._send(Reply(404, b"not found: POST queries to /sparql\n"))
+                self.send(Reply.text(404, "not found: POST queries to /sparql"))
                 return
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self._send(Reply(413, b"query too large\n"))
+            body = self.read_body()
+            if isinstance(body, Reply):
+                self.send(body)
                 return
-            body = self.rfile.read(length).decode("utf-8", "replace")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            params = urllib.parse.parse_qs(url.query)
+            try:
+                params = _params(url.query)
+                if ctype == "application/sparql-query":
+                    params["query"] = [body.decode("utf-8")]
+                elif ctype in ("application/x-www-form-urlencoded", ""):
+                    params.update(_params(body.decode("utf-8")))
+                elif ctype != "application/sparql-update":
+                    self.send(Reply.text(415, "send application/sparql-query or a form with query="))
+                    return
+            except (UnicodeDecodeError, ValueError):
+                self.send(Reply.text(400, "the request body is not UTF-8 text or has too many parameters"))
+                return
             if ctype == "application/sparql-update":
-                self._send(Reply(403, f"{READ_ONLY}\n".encode()))
-            elif ctype == "application/sparql-query":
-                self._sparql({**params, "query": [body]})
-            elif ctype in ("application/x-www-form-urlencoded", ""):
-                self._sparql({**params, **urllib.parse.parse_qs(body)})
-            else:
-                self._send(Reply(415, b"send application/sparql-query or a form with query=\n"))
+                self.send(Reply.text(403, READ_ONLY))
+                return
+            self._sparql(params, False)
+
+        def do_OPTIONS(self) -> None:
+            allow = (("Allow", "GET, HEAD, POST, OPTIONS"),)
+            preflight = (("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"),
+                         ("Access-Control-Allow-Headers", "Accept, Content-Type"),
+                         ("Access-Control-Max-Age", "86400")) if self.cors_headers() else ()
+            self.send(Reply(204, b"", headers=allow + preflight))
 
         def _refuse_writes(self) -> None:
-            self._send(Reply(405, f"{READ_ONLY}\n".encode()))
+            self.send(Reply.text(405, READ_ONLY, headers=(("Allow", "GET, HEAD, POST, OPTIONS"),)))
 
         do_PUT = do_DELETE = do_PATCH = _refuse_writes
 
-        def _sparql(self, params: dict[str, list[str]]) -> None:
+        def _sparql(self, params: dict[str, list[str]], head_only: bool) -> None:
             if "update" in params:
-                self._send(Reply(403, f"{READ_ONLY}\n".encode()))
+                self.send(Reply.text(403, READ_ONLY), head_only=head_only)
             elif len(params.get("query", [])) != 1:
-                self._send(Reply(400, b"give exactly one query= parameter (SPARQL 1.1 Protocol); query page: /\n"))
+                self.send(Reply.text(400, "give exactly one query= parameter (SPARQL 1.1 Protocol); query page: /"),
+                          head_only=head_only)
             else:
-                self._send(endpoint.answer(params["query"][0], accept=self.headers.get("Accept") or "",
-                                           fmt=params.get("format", [""])[0]), params["query"][0])
+                query = params["query"][0]
+                reply = endpoint.query(query, accept=self.headers.get("Accept") or "",
+                                       fmt=params.get("format", [""])[0])
+                self.send(reply, query, head_only=head_only)
 
-        def _page(self, query: str) -> None:
-            reply = endpoint.answer(query, fmt="cells") if query.strip() else None
+        def _describe_service(self, accept: str, fmt: str, head_only: bool) -> None:
+            if wants_html(accept) and not fmt:
+                self._page("", head_only)
+                return
+            host = self.headers.get("Host") or ""
+            self.send(service_description(host, endpoint.options, triples, accept, fmt), head_only=head_only)
+
+        def _page(self, query: str, head_only: bool) -> None:
+            reply = endpoint.query(query, fmt="cells") if query.strip() else None
             page = render_page(query, reply, endpoint.options)
-            self._send(Reply(200, page, "text/html; charset=utf-8", reply.rows if reply else 0,
-                             bool(reply and reply.truncated), reply.form if reply else "-"), query)
+            self.send(Reply(200, page, "text/html; charset=utf-8", reply.rows if reply else 0,
+                            bool(reply and reply.truncated), reply.form if reply else "-"), query, head_only=head_only)
 
-        def _send(self, reply: Reply, query: str = "") -> None:
-            self.send_response(reply.status)
-            self.send_header("Content-Type", reply.ctype)
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            if reply.ctype.startswith("text/html"):
-                self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-            if reply.truncated:
-                self.send_header("X-KG-Truncated", f"max-rows={endpoint.options.max_rows}")
-            self.end_headers()
-            self.wfile.write(reply.body)
-            self._log(reply, query)
-
-        def _log(self, reply: Reply, query: str) -> None:
-            took = time.monotonic() - self._started
-            short = " ".join(query.split())[:100]
-            sys.stderr.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {self.client_address[0]} {self.command} "
-                             f"{self.path.split('?')[0]} {reply.status} {reply.form} {reply.rows} rows "
-                             f"{took:.3f}s{' (truncated)' if reply.truncated else ''} {short}\n")
-
-        def parse_request(self) -> bool:
-            self._started = time.monotonic()
-            return super().parse_request()
-
-        def log_message(self, format: str, *args: Any) -> None:  # the base class names it `format`
-            pass  # every reply is logged by _log
-
-    return Handler
+    return Routes
 
 
-def serve_forever(options: ServeOptions) -> None:
-    """Load the graph, fork the query sandbox, then serve until Ctrl-C or SIGTERM."""
-    from kg.sparql.sandbox import Sandbox
+def _load(options: ServeOptions) -> tuple[Any, int]:
+    """The store the query processes share (a pyoxigraph Store or an rdflib graph) and its size."""
+    from kg.sparql.engine import native_store
     from kg.store.load import load_graph
 
     graph = load_graph(options.extra, store=options.store)
-    from kg.sparql.query import run
+    source = native_store(graph) if options.store == "oxigraph" else graph
+    return source, len(source)
 
-    run(prepare("ASK { ?s ?p ?o }"), graph)  # warm the SPARQL engine once, so no child pays for it
-    sandbox = Sandbox(make_work(graph))
-    sandbox.start()  # before any thread exists
+
+def _warm(source: Any) -> None:
+    """Import and exercise the engines once in the process the workers are forked from."""
+    from kg.sparql.guard import uses_service
+    from kg.sparql.prepare import prepare
+    from kg.sparql.query import run
+    from kg.sparql.results import serialize
+
+    run(prepare("ASK { ?s ?p ?o }"), source)
+    serialize(run(prepare("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"), source), "json")
+    uses_service("SELECT * WHERE { ?s ?p 'service' }", {})
+
+
+def serve_forever(options: ServeOptions) -> None:
+    """Load the graph, fork the query processes, then serve until Ctrl-C or SIGTERM."""
+    from kg.api import open as open_api
+
+    source, triples = _load(options)
+    limits = Limits(size=options.workers, max_memory=options.max_memory or None, offline=not options.allow_service)
+    pool = Pool(make_work(source, options), limits, warm=lambda: _warm(source))
+    pool.start()  # before any thread exists
     try:
-        server = ThreadingHTTPServer((options.host, options.port), _handler(Endpoint(sandbox, options)))
+        api: Api = open_api(options.extra)
+        ld = LinkedData(api, Endpoint(pool, options))
+        server = Server((options.host, options.port), make_handler(Endpoint(pool, options), ld, triples),
+                        deadline=3 * options.read_timeout)
     except OSError as exc:
-        sandbox.close()
-        raise KGError(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}") from None
-    server.daemon_threads = True
+        pool.close()
+        raise StoreError(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}") from None
     host, port = server.server_address[:2]
     sys.stderr.write(f"kg serve: SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/ "
-                     f"({len(graph)} triples; timeout {options.timeout:g} s, max rows {options.max_rows})\n")
+                     f"({triples} triples, {options.store}; {options.workers} query processes; timeout "
+                     f"{options.timeout:g} s, memory {options.max_memory >> 20} MiB, max rows {options.max_rows})\n")
     sys.stderr.flush()
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     try:
@@ -253,4 +182,4 @@ def serve_forever(options: ServeOptions) -> None:
         pass
     finally:
         server.server_close()
-        sandbox.close()
+        pool.close()

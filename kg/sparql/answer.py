@@ -58,3 +58,51 @@ def answer_of(result: Any, form: str, max_rows: int | None = None) -> Answer:
         return graph_answer(result.graph, max_rows)
     rows, truncated = _rows(result, max_rows)
     return Answer("select", variables=tuple(str(v) for v in result.vars or ()), rows=rows, truncated=truncated)
+
+
+def _tag(term: Term | None) -> list[str] | None:
+    """A term as JSON: ["u", iri], ["b", label] or ["l", text, language, datatype]."""
+    from rdflib import BNode, Literal
+
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        return ["l", str(term), term.language or "", str(term.datatype or "")]
+    return ["b" if isinstance(term, BNode) else "u", str(term)]
+
+
+def _untag(item: list[str] | None) -> Term | None:
+    from rdflib import BNode, Literal, URIRef
+
+    if item is None:
+        return None
+    if item[0] == "l":
+        return Literal(item[1], lang=item[2] or None, datatype=URIRef(item[3]) if item[3] else None)
+    return BNode(item[1]) if item[0] == "b" else URIRef(item[1])
+
+
+def encode(answer: Answer) -> bytes:
+    """An answer as JSON bytes, to pass it between processes without pickle."""
+    import json
+
+    doc: dict[str, Any] = {"form": answer.form, "truncated": answer.truncated, "boolean": answer.boolean,
+                           "variables": list(answer.variables), "rows": [[_tag(t) for t in r] for r in answer.rows]}
+    if answer.graph is not None:
+        doc["triples"] = [[_tag(t) for t in triple] for triple in answer.graph]
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def decode(data: bytes) -> Answer:
+    """The answer `encode` wrote."""
+    import json
+
+    from rdflib import Graph
+
+    doc = json.loads(data)
+    graph = None
+    if "triples" in doc:
+        graph = Graph()
+        for triple in doc["triples"]:
+            graph.add(tuple(_untag(t) for t in triple))  # type: ignore[arg-type]
+    rows = tuple(tuple(_untag(t) for t in row) for row in doc["rows"])
+    return Answer(doc["form"], tuple(doc["variables"]), rows, doc["boolean"], graph, doc["truncated"])

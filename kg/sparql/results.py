@@ -1,5 +1,5 @@
-"""Answers in the W3C SPARQL result formats (JSON, XML, CSV, TSV), graphs in Turtle, N-Triples or
-JSON-LD, and plain cells for terminal and HTML tables.
+"""Answers in the W3C SPARQL result formats (JSON, XML, CSV, TSV), graphs in Turtle, N-Triples,
+JSON-LD or RDF/XML, and plain cells for terminal and HTML tables.
 
 One writer serves every store, so the bytes never depend on the engine that answered. Simple literals
 are written without a datatype whether the engine typed them xsd:string (Oxigraph) or not (rdflib).
@@ -23,11 +23,11 @@ if TYPE_CHECKING:
     from kg.sparql.answer import Answer
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = ("turtle", "nt", "jsonld")
+GRAPH_FORMATS = ("turtle", "nt", "jsonld", "rdfxml")
 MEDIA_TYPES = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
     "tsv": "text/tab-separated-values", "turtle": "text/turtle", "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
+    "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
 }
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _PLAIN = (XSD + "string", _RDF_LANG_STRING)
@@ -156,7 +156,7 @@ def to_graph(answer: Answer, fmt: str) -> bytes:
         return b"".join(sorted(line for line in lines if line.strip()))
     if fmt == "jsonld":
         return graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, encoding="utf-8")
-    return graph.serialize(format="turtle", encoding="utf-8")
+    return graph.serialize(format={"rdfxml": "xml"}.get(fmt, "turtle"), encoding="utf-8")
 
 
 WRITERS: dict[str, Callable[[Answer], bytes]] = {

@@ -19,13 +19,18 @@ if TYPE_CHECKING:
 _PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
 
 _NODE_TYPES = ("ekg:Material ekg:ProcessedForm ekg:Component ekg:Product ekg:Sector ekg:Technology "
-               "ekg:Equipment ekg:Firm ekg:JointVenture ekg:Project ekg:Country ekg:Authority")
+               "ekg:Equipment ekg:Firm ekg:JointVenture ekg:Project ekg:Country ekg:Authority ekg:Jurisdiction "
+               "ekg:CountryGroup ekg:MaterialFamily")
+_NODE_PROPERTIES = ("rdf:type rdfs:label skos:altLabel skos:hiddenLabel ekg:symbol rdfs:comment ekg:hsCode "
+                    "ekg:unconfirmed ekg:isoCode ekg:inFamily ekg:familyMember ekg:formKind skos:broader "
+                    "skos:narrower ekg:groupMember ekg:memberOfGroup dcterms:source")
 _CONTROL_TYPES = ("ekg:Law ekg:AdministrativeRegulation ekg:Announcement ekg:TechnologyCatalogue "
                   "ekg:ControlList ekg:EntityListing ekg:LicensingDecision ekg:Provision ekg:Publication "
                   "ekg:EntryIntoForce ekg:Suspension ekg:SuspensionEnd ekg:Amendment ekg:Incorporation "
-                  "ekg:Supersession ekg:Repeal ekg:Expiry ekg:Milestone ekg:ControlledItem ekg:Assertion "
-                  "ekg:DependencyStatement ekg:Share ekg:MeasureKind ekg:ConfidenceGrade ekg:SupplyStage "
-                  "ekg:DestinationScope ekg:EndUseScope")
+                  "ekg:Supersession ekg:Repeal ekg:Lifting ekg:Expiry ekg:Milestone ekg:ControlledItem "
+                  "ekg:Assertion ekg:DependencyStatement ekg:ResponseStatement ekg:Share ekg:UseShare "
+                  "ekg:MeasureKind ekg:ConfidenceGrade ekg:SupplyStage ekg:FormKind ekg:DestinationScope "
+                  "ekg:EndUseScope")
 
 # Each query pulls one slice; together they are everything kg.store.compile reads, and nothing else.
 LAYER_QUERIES = {
@@ -38,7 +43,7 @@ WHERE { { ?p rdfs:subPropertyOf+ ekg:feedsInto } UNION
         ?s ?p ?o }""",
     "nodes": f"""CONSTRUCT {{ ?n ?p ?o }}
 WHERE {{ VALUES ?t {{ {_NODE_TYPES} }} ?n a ?t .
-        VALUES ?p {{ rdf:type rdfs:label skos:altLabel ekg:symbol rdfs:comment ekg:hsCode ekg:unconfirmed }}
+        VALUES ?p {{ {_NODE_PROPERTIES} }}
         ?n ?p ?o }}""",
     "controls": f"""CONSTRUCT {{ ?s ?p ?o }}
 WHERE {{ VALUES ?t {{ {_CONTROL_TYPES} }} ?s a ?t . ?s ?p ?o }}""",
