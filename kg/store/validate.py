@@ -1,9 +1,9 @@
 """SHACL shapes + named violation queries -> one report. The data contract made executable.
 
-The sources go through the one Turtle parser into an in-memory Oxigraph store; the shapes
-(ontology/shapes.ttl) are checked by kg.store.shacl and every ontology/checks/*-violation.rq query
-runs on Oxigraph (each must return no rows; files starting `warn-` only warn). Nothing here imports
-rdflib: the shipped data validates in about a second.
+The sources go through the one Turtle parser into an in-memory Oxigraph store. The shapes
+(ontology/shapes.ttl) are checked by pyshacl, the reference SHACL engine for rdflib, on an rdflib copy
+of those same triples; every ontology/checks/*-violation.rq query runs on Oxigraph (each must return
+no rows; files starting `warn-` only warn).
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.model.errors import QueryError, UsageError
-from kg.model.namespaces import local_name
+from kg.model.namespaces import SH, local_name
 from kg.model.resources import checks_dir, shapes_file, source_files
-from kg.store.parse import into_oxigraph
-from kg.store.shacl import Data, Validator
+from kg.store.parse import into_oxigraph, into_rdflib
 
 SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -75,11 +74,71 @@ def check_files(folder: Path | None = None) -> list[Path]:
 
 
 def _shacl(store: ox.Store, progress: Progress | None) -> list[Problem]:
-    shapes = ox.Store()
-    into_oxigraph(shapes, [shapes_file()])
-    tick = (lambda done, total: progress("shapes", done, total)) if progress else None
-    return [Problem(f.severity, f.shape, _name(f.focus), f"{f.path}: {f.message}" if f.path else f.message)
-            for f in Validator(shapes).validate(Data(store), tick)]
+    """Run pyshacl over an rdflib copy of `store` (the triples the one parser made, not a second parse)."""
+    import logging
+    import warnings
+
+    import pyshacl
+    from rdflib import Graph
+
+    if progress:
+        progress("shapes", 0, 1)
+    data, shapes = Graph(), Graph()
+    quiet = logging.getLogger("rdflib.term")  # ill-typed literals ("2024-13-40"^^xsd:date) are reported
+    level = quiet.level  # by the shapes in one line each, not as a logged traceback per literal
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
+    finally:
+        quiet.setLevel(level)
+    into_rdflib(shapes, [shapes_file()])
+    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False,
+                                     allow_infos=True, allow_warnings=True)
+    problems = [_problem(results, shapes, r) for r in results.subjects(_sh("resultSeverity"), None)]
+    if progress:
+        progress("shapes", 1, 1)
+    return problems
+
+
+def _sh(name: str) -> object:
+    from rdflib import URIRef
+
+    return URIRef(SH + name)
+
+
+def _problem(results: object, shapes: object, result: object) -> Problem:
+    """One pyshacl result as a Problem: the named node shape (a blank property shape's owner), the focus,
+    and the path with the shape's message (or pyshacl's own)."""
+    value = results.value  # type: ignore[attr-defined]
+    severity = local_name(str(value(result, _sh("resultSeverity")))).lower()
+    path, message = value(result, _sh("resultPath")), value(result, _sh("resultMessage"))
+    text = str(message) if message is not None else "constraint failed"
+    path_name = local_name(str(path)) if path is not None and not _is_blank(path) else ""
+    return Problem(severity, _shape_name(shapes, value(result, _sh("sourceShape"))),
+                   _rdflib_name(value(result, _sh("focusNode"))), f"{path_name}: {text}" if path_name else text)
+
+
+def _shape_name(shapes: object, shape: object) -> str:
+    seen = set()
+    while _is_blank(shape) and shape not in seen:  # a property shape inside sh:property / sh:node
+        seen.add(shape)
+        owner = next(iter(shapes.subjects(None, shape)), None)  # type: ignore[attr-defined]
+        if owner is None:
+            break
+        shape = owner
+    return "" if shape is None or _is_blank(shape) else local_name(str(shape))
+
+
+def _is_blank(term: object) -> bool:
+    from rdflib import BNode
+
+    return isinstance(term, BNode)
+
+
+def _rdflib_name(term: object) -> str:
+    return "" if term is None else local_name(str(term)) if not _is_blank(term) else str(term)
 
 
 def _name(term: object) -> str:
