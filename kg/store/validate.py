@@ -84,6 +84,7 @@ def _shacl(store: ox.Store, progress: Progress | None) -> list[Problem]:
     if progress:
         progress("shapes", 0, 1)
     data, shapes = Graph(), Graph()
+    into_rdflib(shapes, [shapes_file()])
     quiet = logging.getLogger("rdflib.term")  # ill-typed literals ("2024-13-40"^^xsd:date) are reported
     level = quiet.level  # by the shapes in one line each, not as a logged traceback per literal
     quiet.setLevel(logging.CRITICAL)
@@ -91,11 +92,10 @@ def _shacl(store: ox.Store, progress: Progress | None) -> list[Problem]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
+            _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False,
+                                             allow_infos=True, allow_warnings=True)
     finally:
         quiet.setLevel(level)
-    into_rdflib(shapes, [shapes_file()])
-    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False,
-                                     allow_infos=True, allow_warnings=True)
     problems = [_problem(results, shapes, r) for r in results.subjects(_sh("resultSeverity"), None)]
     if progress:
         progress("shapes", 1, 1)
