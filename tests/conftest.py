@@ -3,6 +3,7 @@ checks in tests/background.py start when the session starts."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,18 +11,26 @@ import pytest
 DATA = Path(__file__).parent / "data"
 
 
+def _parallel() -> bool:
+    """True in a pytest-xdist worker: the workers share the cores, so the long checks run as the tests
+    that own them (first, so that they end early), not in the background."""
+    return "PYTEST_XDIST_WORKER" in os.environ
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that wait for a background check run last, when it has had the most time."""
+    """The tests that wait for a background check run last, when it has had the most time (first when
+    the tests run in parallel workers)."""
     from background import owns
 
-    items.sort(key=lambda item: owns(item.nodeid) is not None)
+    items.sort(key=lambda item: (owns(item.nodeid) is not None) != _parallel())
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the long checks of the collected tests in the background (see tests/background.py)."""
     from background import start_for
 
-    start_for([item.nodeid for item in session.items])
+    if not _parallel():
+        start_for([item.nodeid for item in session.items])
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
