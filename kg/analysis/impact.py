@@ -69,13 +69,44 @@ def impact(snapshot: Snapshot, node_id: str, *, on: date, min_confidence: str = 
     starts = members(snapshot, node_id)
     reached = downstream(snapshot.graph, starts, keep=grade_filter(min_confidence), max_hops=max_hops)
     restricted_now = restricted(snapshot, on)
+    refs = _Refs(snapshot)
+    label_of = refs.label
+    paths: dict[str, list[str]] = {s: [label_of(s)] for s in starts}
     affected = []
-    for r in sorted(reached, key=lambda r: (r.hops, label(snapshot, r.node))):
-        covs = restricted_now.get(r.node, [])
-        chain = [r.edges[0].source, *(e.target for e in r.edges)]
-        affected.append({**_row(snapshot, r, chain, covs), "restricted": _restriction(covs)})
+    for r in sorted(reached, key=lambda r: (r.hops, label_of(r.node))):
+        node, edges = r.node, r.edges
+        covs = restricted_now.get(node)
+        path = paths.get(edges[-1].source)  # the parent's path: nearer nodes come first
+        if path is None:
+            path = [label_of(edges[0].source), *(label_of(e.target) for e in edges[:-1])]
+        ref_id, ref_label, ref_type = refs.ref(node)
+        path = paths[node] = [*path, ref_label]
+        affected.append({
+            "id": ref_id, "label": ref_label, "type": ref_type, "hops": r.hops, "via": path[0],
+            "via_id": edges[0].source, "path": path, "relations": [e.relation for e in edges],
+            "grades": [e.grade for e in edges], "jurisdictions": _jurisdictions(snapshot, covs) if covs else [],
+            "restricted": _restriction(covs) if covs else "",
+        })
     return {"node": subject(snapshot, node_id, on), "as_of": on.isoformat(), "min_confidence": min_confidence,
             "affected": affected}
+
+
+class _Refs:
+    """(id, label, type) of nodes, memoised for one answer, which names the same nodes many times."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.nodes = snapshot.nodes
+        self.refs: dict[str, tuple[str, str, str]] = {}
+
+    def ref(self, node_id: str) -> tuple[str, str, str]:
+        found = self.refs.get(node_id)
+        if found is None:
+            node = self.nodes.get(node_id)
+            found = self.refs[node_id] = (node.id, node.label, node.type) if node else (node_id, node_id, "")
+        return found
+
+    def label(self, node_id: str) -> str:
+        return self.ref(node_id)[1]
 
 
 def exposure(snapshot: Snapshot, node_id: str, *, on: date, min_confidence: str = "C",
