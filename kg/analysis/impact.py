@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from kg.analysis.controls import Coverage, coverage_of, jurisdiction_code, restricted
-from kg.analysis.dependencies import Reached, downstream, grade_filter, paths, upstream
+from kg.analysis.dependencies import Reached, downstream, gc_paused, grade_filter, paths, upstream
 from kg.analysis.families import member_rows, members, roots
 from kg.model.snapshot import Edge, Snapshot
 
@@ -63,6 +63,7 @@ def _row(snapshot: Snapshot, r: Reached, chain: list[str], covs: list[Coverage])
     }
 
 
+@gc_paused()
 def impact(snapshot: Snapshot, node_id: str, *, on: date, min_confidence: str = "C",
            max_hops: int | None = None) -> dict[str, object]:
     """Everything downstream of `node_id` (of any member, for a family), nearest first."""
@@ -109,6 +110,7 @@ class _Refs:
         return self.ref(node_id)[1]
 
 
+@gc_paused()
 def exposure(snapshot: Snapshot, node_id: str, *, on: date, min_confidence: str = "C",
              max_hops: int | None = None) -> dict[str, object]:
     """Restricted inputs upstream of `node_id` on `on`, nearest first, with the controls on each (from
