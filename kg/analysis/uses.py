@@ -5,7 +5,8 @@ Use shares are recorded per source table (one source, one reference year, one sc
 one country's consumption), conflicting tables side by side. One table is the answer's basis: among
 the tables with A or B evidence (C tables only when there is no other), a world table that places at
 least 90% of consumption on uses the graph reaches, else the table that places the largest share
-there, then the world before one country, then the later year; the others are shown as alternatives beside each use and listed under `other_tables`.
+there, then the world before one country, then the later year; the others are shown as alternatives
+beside each use and listed under `other_tables`.
 `covered_percent` adds the basis's shares of the uses the dependency graph reaches from the material
 (from any member, for a family).
 """
