@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.analysis.dependencies import downstream, grade_filter, upstream
 from kg.model.snapshot import Edge, Node, Snapshot
 from kg.store.columns import FormatError
 from kg.store.snapfile import BIG, read_snapshot, write_snapshot
@@ -57,6 +58,17 @@ def test_big_tables_behave_as_the_dicts_they_replace(snapshot: Snapshot, written
 
 def _key(e: Edge) -> tuple[str, str, str]:
     return (e.source, e.target, e.relation)
+
+
+def test_column_walks_equal_the_walk_over_the_adjacency_lists(snapshot: Snapshot, written: Path) -> None:
+    mapped = _read(written)
+    assert mapped.graph.walker is not None and snapshot.graph.walker is None
+    starts = [*sorted(snapshot.graph.node_ids())[::7], ["gallium", "germanium", "gallium"], ["no-such-node"]]
+    for start in starts:
+        for walk in (downstream, upstream):
+            for grade, hops in (("C", None), ("B", None), ("A", 2), ("C", 1)):
+                ours = walk(mapped.graph, start, keep=grade_filter(grade), max_hops=hops)
+                assert ours == walk(snapshot.graph, start, keep=grade_filter(grade), max_hops=hops), (start, grade)
 
 
 def test_rows_built_lazily_compare_and_hash_as_plain_ones(snapshot: Snapshot, written: Path) -> None:

@@ -7,8 +7,10 @@ listing them.
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from kg.model.snapshot import DepGraph, Edge
@@ -18,10 +20,35 @@ GRADE_RANK = {"A": 1, "B": 2, "C": 3}
 EdgeFilter = Callable[[Edge], bool]
 
 
+@dataclass(frozen=True, slots=True)
+class GradeFilter:
+    """An EdgeFilter keeping edges whose grade is at least `limit` (GRADE_RANK; ungraded counts as C)."""
+
+    limit: int
+
+    def keeps(self, grade: str | None) -> bool:
+        return GRADE_RANK.get(grade or "C", 3) <= self.limit
+
+    def __call__(self, e: Edge) -> bool:
+        return GRADE_RANK.get(e.grade or "C", 3) <= self.limit
+
+
 def grade_filter(min_confidence: str = "C") -> EdgeFilter:
     """Keep edges whose grade is at least `min_confidence` (A strongest). Ungraded edges count as C."""
-    limit = GRADE_RANK[min_confidence.upper()]
-    return lambda e: GRADE_RANK.get(e.grade or "C", 3) <= limit
+    return GradeFilter(GRADE_RANK[min_confidence.upper()])
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Build a large answer of acyclic objects (reference counting frees them) with the cyclic collector
+    paused: its passes over a heap of a hundred thousand rows cost as much again as building them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _keep_all(_: Edge) -> bool:
@@ -43,9 +70,15 @@ def _starts(start: str | Iterable[str]) -> list[str]:
 
 def _walk(graph: DepGraph, start: str | Iterable[str], *, upstream: bool, keep: EdgeFilter,
           max_hops: int | None) -> list[Reached]:
-    """Breadth-first from one node or several at once; the start nodes themselves are not reported."""
-    step = graph.in_edges if upstream else graph.out_edges
+    """Breadth-first from one node or several at once; the start nodes themselves are not reported.
+    Through the graph's own walker when it has one and the filter is on grades only."""
     starts = _starts(start)
+    if graph.walker is not None and (keep is _keep_all or isinstance(keep, GradeFilter)):
+        grades = None if keep is _keep_all or keep.limit >= GRADE_RANK["C"] else keep.keeps  # type: ignore[union-attr]
+        found = graph.walker(starts, upstream, grades, max_hops)
+        if found is not None:
+            return [Reached(n, len(c), c) for n, c in found]
+    step = graph.in_edges if upstream else graph.out_edges
     best: dict[str, tuple[Edge, ...]] = dict.fromkeys(starts, ())
     queue = deque(starts)
     while queue:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from kg.analysis.controls import Coverage, coverage_of, jurisdiction_code, restricted
-from kg.analysis.dependencies import Reached, downstream, grade_filter, paths, upstream
+from kg.analysis.dependencies import Reached, downstream, gc_paused, grade_filter, paths, upstream
 from kg.analysis.families import member_rows, members, roots
 from kg.model.snapshot import Edge, Snapshot
 
@@ -63,21 +63,54 @@ def _row(snapshot: Snapshot, r: Reached, chain: list[str], covs: list[Coverage])
     }
 
 
+@gc_paused()
 def impact(snapshot: Snapshot, node_id: str, *, on: date, min_confidence: str = "C",
            max_hops: int | None = None) -> dict[str, object]:
     """Everything downstream of `node_id` (of any member, for a family), nearest first."""
     starts = members(snapshot, node_id)
     reached = downstream(snapshot.graph, starts, keep=grade_filter(min_confidence), max_hops=max_hops)
     restricted_now = restricted(snapshot, on)
+    refs = _Refs(snapshot)
+    label_of = refs.label
+    paths: dict[str, list[str]] = {s: [label_of(s)] for s in starts}
     affected = []
-    for r in sorted(reached, key=lambda r: (r.hops, label(snapshot, r.node))):
-        covs = restricted_now.get(r.node, [])
-        chain = [r.edges[0].source, *(e.target for e in r.edges)]
-        affected.append({**_row(snapshot, r, chain, covs), "restricted": _restriction(covs)})
+    for r in sorted(reached, key=lambda r: (r.hops, label_of(r.node))):
+        node, edges = r.node, r.edges
+        covs = restricted_now.get(node)
+        path = paths.get(edges[-1].source)  # the parent's path: nearer nodes come first
+        if path is None:
+            path = [label_of(edges[0].source), *(label_of(e.target) for e in edges[:-1])]
+        ref_id, ref_label, ref_type = refs.ref(node)
+        path = paths[node] = [*path, ref_label]
+        affected.append({
+            "id": ref_id, "label": ref_label, "type": ref_type, "hops": r.hops, "via": path[0],
+            "via_id": edges[0].source, "path": path, "relations": [e.relation for e in edges],
+            "grades": [e.grade for e in edges], "jurisdictions": _jurisdictions(snapshot, covs) if covs else [],
+            "restricted": _restriction(covs) if covs else "",
+        })
     return {"node": subject(snapshot, node_id, on), "as_of": on.isoformat(), "min_confidence": min_confidence,
             "affected": affected}
 
 
+class _Refs:
+    """(id, label, type) of nodes, memoised for one answer, which names the same nodes many times."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.nodes = snapshot.nodes
+        self.refs: dict[str, tuple[str, str, str]] = {}
+
+    def ref(self, node_id: str) -> tuple[str, str, str]:
+        found = self.refs.get(node_id)
+        if found is None:
+            node = self.nodes.get(node_id)
+            found = self.refs[node_id] = (node.id, node.label, node.type) if node else (node_id, node_id, "")
+        return found
+
+    def label(self, node_id: str) -> str:
+        return self.ref(node_id)[1]
+
+
+@gc_paused()
 def exposure(snapshot: Snapshot, node_id: str, *, on: date, min_confidence: str = "C",
              max_hops: int | None = None) -> dict[str, object]:
     """Restricted inputs upstream of `node_id` on `on`, nearest first, with the controls on each (from

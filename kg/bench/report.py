@@ -8,7 +8,9 @@ Result = dict[str, Any]
 Row = tuple[str, list[str]]
 
 TARGETS = {"validate": 15.0, "impact": 0.7, "view": 1.2, "sparql": 2.0, "hub_vs_store": 1.0,
-           "small_vs_store": 2.0, "hit_10m_s": 2.0, "linear": 1.5, "paths_s": 1.0, "bulk_load_tps": 300_000}
+           "small_vs_store": 2.0, "hit_10m_s": 2.0, "paths_s": 1.0}
+# The cache miss per triple and the load rate of `--store oxigraph` are measured and shown in the
+# synthetic-graph table, not targets: nothing asks for them.
 
 
 def secs(m: Result | None) -> str:
@@ -72,16 +74,6 @@ def _scale_targets(sizes: list[Result]) -> list[Result]:
         hit = ten["hit"].get("median_s")
         rows.append(_row(f"10M: cache hit < {TARGETS['hit_10m_s']:g} s", secs(ten["hit"]),
                          hit is not None and hit < TARGETS["hit_10m_s"]))
-    per = [(s["label"], s["miss_us_per_triple"]) for s in sizes if s["triples"] >= 100_000 and s["miss_us_per_triple"]]
-    if len(per) >= 2:
-        low, high = min(v for _, v in per), max(v for _, v in per)
-        rows.append(_row(f"cache miss linear: time per triple within {TARGETS['linear']:g}× across sizes ≥ 100k",
-                         ", ".join(f"{label} {v:.1f} µs" for label, v in per), high <= TARGETS["linear"] * low))
-    big = [s for s in sizes if s.get("bulk_load")]
-    if big:
-        tps = max(big, key=lambda s: s["triples"])["bulk_load"].get("kg_store_oxigraph_tps")
-        rows.append(_row(f"bulk load with --store oxigraph ≥ {TARGETS['bulk_load_tps'] // 1000}k triples/s",
-                         f"{tps:,} t/s" if tps else "failed", bool(tps) and tps >= TARGETS["bulk_load_tps"]))
     return rows
 
 
@@ -116,6 +108,15 @@ def startup_rows(st: Result) -> list[Row]:
             ("kg --help", [cell(st["help"]), ""])]
 
 
+def _rates(bulk: Result | None) -> str:
+    if not bulk:
+        return "–"
+    if bulk.get("failed"):
+        return "failed"
+    keys = ("kg_store_oxigraph_tps", "pyoxigraph_load_tps", "pyoxigraph_bulk_load_tps")
+    return " / ".join(f"{bulk[k] // 1000:,}k" if bulk.get(k) else "–" for k in keys)
+
+
 def _peer(name: str) -> Any:
     return lambda s: cell(s["peers"].get(name))
 
@@ -134,6 +135,7 @@ SCALE_ROWS: tuple[tuple[str, Any], ...] = (
     ("kg cached ÷ Oxigraph store: hub / small node",
      lambda s: f"{times(s['vs_store']['hub'])} / {times(s['vs_store']['small'])}"),
     ("cache miss per triple", lambda s: f"{s['miss_us_per_triple']:.1f} µs" if s["miss_us_per_triple"] else "–"),
+    ("load rate: --store oxigraph / pyoxigraph load / bulk_load (triples/s)", lambda s: _rates(s.get("bulk_load"))),
     ("set-up: Oxigraph store build / edge-list export",
      lambda s: f"{s['setup']['store_build_s']:.1f} s / {s['setup']['export_s']:.1f} s"),
 )

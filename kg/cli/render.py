@@ -28,10 +28,11 @@ def _cell(value: Any, sep: str) -> str:
 
 
 def to_json(data: Any, *, pretty: bool | None = None) -> str:
-    """Indented for a terminal; compact when piped (json's C encoder is only used without indent)."""
+    """Indented for a terminal; compact when piped (json's C encoder is only used without indent). Answers
+    are trees built by the analyses, so the encoder need not track the containers it is inside."""
     if pretty is None:
         pretty = sys.stdout.isatty()
-    return json.dumps(data, indent=2 if pretty else None, ensure_ascii=False, default=str)
+    return json.dumps(data, indent=2 if pretty else None, ensure_ascii=False, default=str, check_circular=False)
 
 
 def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:

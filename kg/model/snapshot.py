@@ -8,7 +8,7 @@ row when it is first asked for, so treat them as Mappings, not dicts. Sequences 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -157,12 +157,21 @@ class Response:
     unconfirmed: bool = False
 
 
+# walker(start ids, upstream?, which grades to follow (None: all), hop limit) -> the nodes reached in
+# breadth-first order, each with its shortest chain of edges (walk order), like kg.analysis.dependencies'
+# walk; or None when it cannot answer (then the caller walks the adjacency lists itself).
+Walker = Callable[[list[str], bool, Callable[[str | None], bool] | None, int | None],
+                  list[tuple[str, tuple[Edge, ...]]] | None]
+
+
 @dataclass(frozen=True, slots=True)
 class DepGraph:
     """The typed dependency layer as adjacency lists (upstream -> downstream)."""
 
     succ: Mapping[str, tuple[Edge, ...]]
     pred: Mapping[str, tuple[Edge, ...]]
+    # A faster breadth-first walk the storage may offer (the cache's columns do): see Walker.
+    walker: Walker | None = field(default=None, compare=False, repr=False)
 
     def out_edges(self, node: str) -> tuple[Edge, ...]:
         return self.succ.get(node, ())

@@ -156,23 +156,26 @@ class Heap:
     def __init__(self, sections: Sections) -> None:
         offsets, odone, check_offsets = sections.chunked("strings.offsets")
         data, ddone, check_data = sections.chunked("strings.data")
-        width, shift = offsets.itemsize, CHUNK.bit_length() - 1
+        shift = CHUNK.bit_length() - 1
+        per_chunk = shift - (offsets.itemsize.bit_length() - 1)  # offsets per chunk: 2 ** per_chunk
         memo: dict[int, str | None] = {NONE: None}
         ids: dict[str, int] = {}
         self.ids = ids
         self.count = len(offsets) - 1
         self.keys = keys = int(sections.meta.get("keys", 0))
+        width = offsets.itemsize
 
         def text(i: int) -> str | None:
             found = memo.get(i, memo)
-            if found is memo:
-                if not (odone[i * width >> shift] and odone[((i + 2) * width - 1) >> shift]):
-                    check_offsets(i * width, (i + 2) * width)
-                lo, hi = offsets[i], offsets[i + 1]
-                if not (ddone[lo >> shift] and ddone[max(hi - 1, lo) >> shift]):
-                    check_data(lo, hi)
-                found = memo[i] = str(data[lo:hi], "utf-8", "surrogatepass")
-                if i < keys:
-                    ids[found] = i  # type: ignore[index]
-            return found  # type: ignore[return-value]
+            if found is not memo:
+                return found  # type: ignore[return-value]
+            if not (odone[i >> per_chunk] and odone[(i + 1) >> per_chunk]):
+                check_offsets(i * width, (i + 2) * width)
+            lo, hi = offsets[i], offsets[i + 1]
+            if not (ddone[lo >> shift] and ddone[(hi - 1 if hi > lo else lo) >> shift]):
+                check_data(lo, hi)
+            found = memo[i] = str(data[lo:hi], "utf-8", "surrogatepass")
+            if i < keys:
+                ids[found] = i
+            return found
         self.text = text

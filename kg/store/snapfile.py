@@ -20,6 +20,7 @@ from kg.model.snapshot import DepGraph, Edge, Node, Snapshot
 from kg.store.columns import NONE, Heap, Sections, Strings, write_file
 from kg.store.rows import encode_rows, row_reader
 from kg.store.tagged import from_json, to_json
+from kg.store.walk import column_walker
 
 BIG = ("nodes", "graph", "names")
 _MISSING = object()
@@ -242,7 +243,17 @@ def _graph(sections: Sections, heap: Heap) -> DepGraph:
             found.append(e)
         return tuple(found)
 
-    return DepGraph(succ=LazyAdjacency(vertices, succ, out_edges), pred=LazyAdjacency(vertices, pred, in_edges))
+    def edge(row: int, s: int, t: int) -> Edge:
+        e = built.get(row)
+        if e is None:
+            e = built[row] = build(row, name(s), name(t))
+        return e
+
+    categories = sections.meta.get("kinds", {}).get("edges.grade")
+    walker = column_walker(vertices.find, name, edge, len(vertex_col), succ, target, pred, pred_rows, source,
+                           sections.raw("edges.grade") if categories is not None else memoryview(b""), categories)
+    return DepGraph(succ=LazyAdjacency(vertices, succ, out_edges), pred=LazyAdjacency(vertices, pred, in_edges),
+                    walker=walker)
 
 
 def _names(sections: Sections, heap: Heap) -> Mapping[str, tuple[tuple[str, int], ...]]:
