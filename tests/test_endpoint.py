@@ -153,8 +153,8 @@ def test_updates_are_refused_with_4xx(kg_server) -> None:
         status, _, body = fetch(f"{kg_server.base}/sparql", data=data, headers={"Content-Type": ctype})
         assert status == 403 and b"read-only" in body, (ctype, status, body)
     assert fetch(f"{kg_server.base}/sparql", data=b"x", method="PUT")[0] == 405
-    still = get(kg_server.base, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "text/csv")[2]
-    assert int(still.split()[-1]) > 1000, still
+    still = get(kg_server.base, "SELECT (COUNT(*) AS ?n) WHERE { ?s a ekg:DependencyStatement }", "text/csv")[2]
+    assert int(still.split()[-1]) > 500, still  # the data are all there (a small count: quick on rdflib too)
 
 
 def test_rows_are_cut_to_max_rows_with_a_header(kg_server) -> None:
