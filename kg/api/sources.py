@@ -85,7 +85,8 @@ class SourceTools(GraphBase):
 
         engine = store or suited_store(query, self.store or "rdflib")
         answer, _ = execute(query, params=params, extra=self.data, store=engine, endpoint=self.endpoint,
-                            store_path=Path(store_path) if store_path else None, fmt=fmt, **limits)
+                            store_path=Path(store_path) if store_path else None, fmt=fmt, use_cache=self.use_cache,
+                            **limits)
         return answer
 
     def queries(self) -> Records:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.model.errors import KGError, QueryError
 from kg.sparql.answer import Answer, decode, encode, graph_answer
-from kg.sparql.engine import native_of, run_native, run_rdflib, run_remote
+from kg.sparql.engine import native_of, run_native, run_native_encoded, run_rdflib, run_remote
 from kg.sparql.prepare import READ_ONLY, Prepared, engine_error, prepare
 
 if TYPE_CHECKING:
@@ -97,10 +97,12 @@ def _raise_failure(doc: dict[str, Any]) -> None:
 def execute(query: str, *, params: dict[str, str] | None = None, extra: tuple[Path, ...] = (),
             store: str = "rdflib", store_path: Path | None = None, endpoint: str | None = None,
             fmt: str | None = None, allow_service: bool = False, timeout: float | None = None,
-            max_memory: int | None = DEFAULT_MAX_MEMORY) -> tuple[Answer, str]:
+            max_memory: int | None = DEFAULT_MAX_MEMORY, use_cache: bool = True) -> tuple[Answer, str]:
     """`kg sparql`: resolve QUERY, check it and the output format, then load the store and run the
     query in a child process (kg.sparql.sandbox), so a crash, a runaway or a memory bomb ends in a
-    one-line error, never in a dead interpreter. Returns the answer and the format to write it in."""
+    one-line error, never in a dead interpreter. Returns the answer and the format to write it in.
+    On Oxigraph without `store_path` the store is loaded from the cached N-Triples copy of the sources
+    (kg.store.oxcache; `use_cache=False` bypasses it)."""
     from kg.sparql.results import check_format, default_format
 
     text = query_text(query, params)
@@ -115,6 +117,8 @@ def execute(query: str, *, params: dict[str, str] | None = None, extra: tuple[Pa
 
         try:
             prepared = prepare(text, allow_service=allow_service)
+            if store == "oxigraph" and store_path is None:
+                return b"+" + _on_cached_store(prepared, tuple(extra), use_cache, max_memory)
             graph = load_graph(tuple(extra), store=store, store_path=store_path)
             cap_memory(max_memory)  # the cap is for the query, not for loading the data
             try:
@@ -129,6 +133,21 @@ def execute(query: str, *, params: dict[str, str] | None = None, extra: tuple[Pa
     if reply[:1] != b"+":
         _raise_failure(json.loads(reply[1:]))
     return decode(reply[1:]), fmt
+
+
+def _on_cached_store(prepared: Prepared, extra: tuple[Path, ...], use_cache: bool, max_memory: int | None) -> bytes:
+    """The encoded answer of `prepared` on the sources in an in-memory Oxigraph store (no rdflib)."""
+    from kg.sparql.guard import cap_memory
+    from kg.store.oxcache import oxigraph_store
+
+    store = oxigraph_store(extra, use_cache=use_cache)
+    cap_memory(max_memory)  # the cap is for the query, not for loading the data
+    try:
+        return run_native_encoded(prepared, store)
+    except (KGError, MemoryError):
+        raise
+    except Exception as exc:  # pyoxigraph raises assorted types; report one line
+        raise engine_error(prepared, exc, shifted=False) from None
 
 
 def isolated(work: Any, *, timeout: float | None, offline: bool, max_memory: int | None) -> bytes:
