@@ -9,6 +9,7 @@ rdflib graph, or a remote SPARQL 1.1 endpoint. Updates are refused before anythi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,7 +130,7 @@ def execute(query: str, *, params: dict[str, str] | None = None, extra: tuple[Pa
         except KGError as exc:
             return b"-" + _failure(exc)
 
-    reply = isolated(work, timeout=timeout, offline=not allow_service, max_memory=max_memory)
+    reply = isolated(work, timeout=timeout, offline=not allow_service, max_memory=max_memory, meanwhile=_preload)
     if reply[:1] != b"+":
         _raise_failure(json.loads(reply[1:]))
     return decode(reply[1:]), fmt
@@ -150,8 +151,15 @@ def _on_cached_store(prepared: Prepared, extra: tuple[Path, ...], use_cache: boo
         raise engine_error(prepared, exc, shifted=False) from None
 
 
-def isolated(work: Any, *, timeout: float | None, offline: bool, max_memory: int | None) -> bytes:
-    """Run `work(b"")` in one sandboxed child process; its failures become one-line KGErrors."""
+def _preload() -> None:
+    """Import what `decode` needs while the query process works (on another core, if there is one)."""
+    import rdflib  # noqa: F401
+
+
+def isolated(work: Any, *, timeout: float | None, offline: bool, max_memory: int | None,
+             meanwhile: Callable[[], None] | None = None) -> bytes:
+    """Run `work(b"")` in one sandboxed child process; its failures become one-line KGErrors.
+    `meanwhile` runs here while the child works."""
     import os
 
     from kg.sparql.sandbox import Busy, Crashed, Limits, MemoryLimit, Pool, Timeout
@@ -161,7 +169,7 @@ def isolated(work: Any, *, timeout: float | None, offline: bool, max_memory: int
     seconds = timeout or 10.0**7
     try:
         with Pool(work, Limits(size=1, max_memory=None, offline=offline, nice_after=seconds)) as pool:
-            return pool.run(b"", seconds)
+            return pool.run(b"", seconds, meanwhile=meanwhile)
     except Timeout:
         raise KGError(f"query stopped: it ran longer than the {seconds:g} s limit (--timeout)") from None
     except MemoryLimit:
