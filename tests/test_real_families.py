@@ -89,6 +89,15 @@ def test_uses_follow_the_contract_and_cover_most_consumption(snapshot, name: str
     assert all(u["sources"] for u in answer["uses"])
 
 
+def test_rare_earths_answer_with_world_demand_led_by_magnets(snapshot) -> None:
+    """A world table that reaches 90% is the basis, even where one country's table reaches more."""
+    answer = uses(snapshot, resolve(snapshot, "rare earths"))
+    assert answer["basis"]["scope"] == "world" and answer["covered_percent"] >= 90, answer["basis"]
+    top = answer["uses"][0]
+    assert top["id"] == "ndfeb-magnet" and top["share_percent"] > 40, top
+    assert any(u["id"] == "nimh-battery" and u["reached"] for u in answer["uses"]), answer["uses"]
+
+
 @pytest.mark.parametrize("name", CONTROLLED + UMBRELLAS)
 def test_uses_cover_90_percent_or_say_why(snapshot, name: str) -> None:
     answer = uses(snapshot, resolve(snapshot, name))

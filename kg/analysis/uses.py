@@ -3,9 +3,10 @@ reaches.
 
 Use shares are recorded per source table (one source, one reference year, one scope: the world or
 one country's consumption), conflicting tables side by side. One table is the answer's basis: among
-the tables with A or B evidence (C tables only when there is no other), the one that places the
-largest share of consumption on uses the graph reaches, then the world before one country, then the
-later year; the others are shown as alternatives beside each use and listed under `other_tables`.
+the tables with A or B evidence (C tables only when there is no other), a world table that places at
+least 90% of consumption on uses the graph reaches, else the table that places the largest share
+there, then the world before one country, then the later year; the others are shown as alternatives
+beside each use and listed under `other_tables`.
 `covered_percent` adds the basis's shares of the uses the dependency graph reaches from the material
 (from any member, for a family).
 """
@@ -20,6 +21,8 @@ from kg.analysis.families import broader, family_of, members
 from kg.model.snapshot import Edge, Snapshot, UseShare
 
 Table = tuple[str, tuple[str, ...], str, str]  # (node, sources, year, country)
+
+COVERAGE_GOAL = 90.0  # percent of consumption a material's answer should reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,8 @@ def _tables(shares: list[UseShare], reached: set[str]) -> list[Basis]:
 
     def rank(t: Basis) -> tuple[object, ...]:
         placed = sum(u.percent or 0.0 for u in t.shares if u.use in reached)
-        return (t.grade == "C", -placed, t.key[3] != "", -int(t.key[2] or 0), t.key)
+        world_enough = t.key[3] == "" and placed >= COVERAGE_GOAL
+        return (t.grade == "C", not world_enough, -placed, t.key[3] != "", -int(t.key[2] or 0), t.key)
 
     return sorted(tables, key=rank)
 
@@ -126,7 +130,7 @@ def uses(snapshot: Snapshot, node_id: str, *, min_confidence: str = "C") -> dict
     elif not _with_figures(list(basis.shares)):
         note = (note + "; " if note else "") + ("the sources seen name its end uses but give no shares"
                                                 + _broader_hint(snapshot, node_id))
-    elif covered < 90:
+    elif covered < COVERAGE_GOAL:
         missing = [str(r["label"]) for r in rows if not r["reached"]]
         why = f"; not reached in the graph: {', '.join(missing)}" if missing else ""
         rest = sum(u["share_percent"] or 0.0 for u in unallocated)
