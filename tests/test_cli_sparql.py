@@ -123,3 +123,9 @@ def test_query_unsuited_to_the_store_runs_on_oxigraph_with_a_note() -> None:
     code, out, err = run("sparql", "status-on-date", "--store", "rdflib", "-f", "csv", "--param", "on=2026-01-01")
     assert code == 0 and "running it on oxigraph" in err, err
     assert "2026-01-01,https://w3id.org/exportkg/id/mofcom-2024-46,partly-suspended," in out, out[:400]
+
+
+def test_table_cells_are_printed_as_they_are() -> None:
+    """Cells are plain text: neither rich markup nor emoji codes are interpreted."""
+    code, out, err = run("sparql", 'SELECT ?x WHERE { BIND ("[bold]x[/bold] :smile: a\\\\" AS ?x) }')
+    assert code == 0 and "[bold]x[/bold] :smile: a\\" in out, (out, err)

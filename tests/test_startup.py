@@ -33,6 +33,13 @@ def test_cached_answers_import_no_heavy_library(tmp_path: Path, args: list[str])
     assert found == [], found
 
 
+def test_sparql_imports_no_pydantic_nor_oxrdflib(tmp_path: Path) -> None:
+    """`kg sparql` needs rdflib for its answer, but not pydantic (an int default of a float option once
+    pulled it in) nor oxrdflib."""
+    found = _imported(["sparql", "list-family-members", "--format", "csv"], tmp_path / "cache")
+    assert "rdflib" in found and not {m for m in found if m.split(".")[0] in ("pydantic", "oxrdflib")}, sorted(found)
+
+
 def test_view_imports_neither_pyvis_nor_ipython(tmp_path: Path) -> None:
     found = _imported(["view", "gallium", "--out", str(tmp_path / "g.html")], tmp_path / "cache")
     assert not {m for m in found if m.split(".")[0] in HEAVY}, sorted(found)

@@ -54,7 +54,8 @@ class SourceTools(GraphBase):
         predeclared). SELECT gives rows `{variable: value}` with prefixed names (`ekgr:gallium`) and
         plain literals, as `kg sparql` shows them in a table; ASK gives a bool; CONSTRUCT and DESCRIBE
         give rows `{subject, predicate, object}`. `params` fill the query's `VALUES ?name {...}` lines;
-        `store`: rdflib (default) or oxigraph. The query runs in a process of its own, stopped after
+        `store`: rdflib (default) or oxigraph (loaded from the cached triples `kg sparql` uses, unless the
+        graph was opened with `cache=False`). The query runs in a process of its own, stopped after
         `timeout` seconds or past `max_memory` bytes (None: no limit); a SERVICE clause is refused
         unless `allow_service`. For the W3C result formats use `sparql_results`."""
         from kg.sparql.results import cells
@@ -85,7 +86,8 @@ class SourceTools(GraphBase):
 
         engine = store or suited_store(query, self.store or "rdflib")
         answer, _ = execute(query, params=params, extra=self.data, store=engine, endpoint=self.endpoint,
-                            store_path=Path(store_path) if store_path else None, fmt=fmt, **limits)
+                            store_path=Path(store_path) if store_path else None, fmt=fmt, use_cache=self.use_cache,
+                            **limits)
         return answer
 
     def queries(self) -> Records:

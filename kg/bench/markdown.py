@@ -26,8 +26,9 @@ NOTES = """\
   time at small sizes is mostly the fixed start-up cost.
 - *`kg validate`* parses the sources into an in-memory Oxigraph store, checks the SHACL shapes in
   Python and runs the violation queries on Oxigraph.
-- *`kg sparql`* loads the sources into an in-memory Oxigraph store (its default store) on each call;
-  the slowest cookbook queries are named in the targets table."""
+- *`kg sparql`* loads the sources into an in-memory Oxigraph store (its default store) on each call,
+  from a cached N-Triples copy of them (pyoxigraph's native reader), and runs the query in a process
+  of its own; the slowest cookbook queries are named in the targets table."""
 
 REPRODUCE = """\
 ```

@@ -43,8 +43,8 @@ def _in_range(value: float, info: Any) -> float:
 def _number(pattern: re.Pattern[str], kind: type) -> Callable[[Any], Leaf]:
     def make(info: Any) -> Leaf:
         def leaf(value: Any) -> Any:
-            if isinstance(value, kind) and not isinstance(value, bool):
-                return _in_range(value, info)
+            if isinstance(value, kind | int) and not isinstance(value, bool):  # an int default of a float option
+                return _in_range(kind(value), info)
             if isinstance(value, str) and pattern.fullmatch(value):
                 return _in_range(kind(value), info)
             raise Undecided

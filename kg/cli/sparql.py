@@ -54,6 +54,8 @@ def sparql(
                                            "(0: no limit).")] = 0,
     max_memory: MemoryOpt = "1G",
     allow_service: ServiceOpt = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=(
+        "Load the sources afresh instead of from the cached copy of their triples."))] = False,
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); common prefixes are predeclared.
 
@@ -68,7 +70,7 @@ def sparql(
         if chosen != store:
             note(f"note: {query} gives wrong rows on the {store} store; running it on {chosen}")
             store = chosen
-    graph, params = _graph(data, endpoint=endpoint), parse_params(param or [])
+    graph, params = _graph(data, endpoint=endpoint, no_cache=no_cache), parse_params(param or [])
     limits = {"timeout": timeout or None, "max_memory": _size(max_memory) or None, "allow_service": allow_service}
     if fmt not in (None, "table"):
         text = graph.sparql_results(query, fmt, params=params, store=store, store_path=store_path, **limits)

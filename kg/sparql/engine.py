@@ -166,3 +166,38 @@ def _native_matcher(source: Any) -> Any:
 
 def _rdflib_matcher(graph: Graph) -> Any:
     return lambda subject, obj: graph.triples((subject, None, obj))
+
+
+def _tag_native(term: Any) -> list[str] | None:
+    """A pyoxigraph term as kg.sparql.answer tags it once made an rdflib term (see `to_rdflib`)."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = "" if term.language or term.datatype.value == _XSD_STRING else term.datatype.value
+        return ["l", term.value, term.language or "", datatype]
+    if isinstance(term, ox.Triple):
+        return ["l", str(term), "", ""]
+    return ["b" if isinstance(term, ox.BlankNode) else "u", term.value]
+
+
+def run_native_encoded(prepared: Prepared, store: ox.Store) -> bytes:
+    """`encode(run_native(prepared, store))` without making rdflib terms, so a query process on a
+    pyoxigraph Store need not import rdflib at all. The same bytes up to the order of graph triples."""
+    import json
+
+    import pyoxigraph as ox
+
+    result = store.query(prepared.source, prefixes=prepared.missing_prefixes)
+    doc: dict[str, Any] = {"form": "select", "truncated": False, "boolean": None, "variables": [], "rows": []}
+    if isinstance(result, ox.QueryBoolean):
+        doc.update(form="ask", boolean=bool(result))
+    elif isinstance(result, ox.QueryTriples):
+        triples = dict.fromkeys(tuple(tuple(_tag_native(t)) for t in (x.subject, x.predicate, x.object))
+                                for x in result)  # type: ignore[arg-type]
+        doc.update(form="graph", triples=list(triples))
+    else:
+        doc["variables"] = [v.value for v in result.variables]
+        doc["rows"] = [[_tag_native(v) for v in row] for row in result]
+    return json.dumps(doc, ensure_ascii=False).encode()

@@ -9,12 +9,13 @@ rdflib graph, or a remote SPARQL 1.1 endpoint. Updates are refused before anythi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.model.errors import KGError, QueryError
 from kg.sparql.answer import Answer, decode, encode, graph_answer
-from kg.sparql.engine import native_of, run_native, run_rdflib, run_remote
+from kg.sparql.engine import native_of, run_native, run_native_encoded, run_rdflib, run_remote
 from kg.sparql.prepare import READ_ONLY, Prepared, engine_error, prepare
 
 if TYPE_CHECKING:
@@ -97,10 +98,12 @@ def _raise_failure(doc: dict[str, Any]) -> None:
 def execute(query: str, *, params: dict[str, str] | None = None, extra: tuple[Path, ...] = (),
             store: str = "rdflib", store_path: Path | None = None, endpoint: str | None = None,
             fmt: str | None = None, allow_service: bool = False, timeout: float | None = None,
-            max_memory: int | None = DEFAULT_MAX_MEMORY) -> tuple[Answer, str]:
+            max_memory: int | None = DEFAULT_MAX_MEMORY, use_cache: bool = True) -> tuple[Answer, str]:
     """`kg sparql`: resolve QUERY, check it and the output format, then load the store and run the
     query in a child process (kg.sparql.sandbox), so a crash, a runaway or a memory bomb ends in a
-    one-line error, never in a dead interpreter. Returns the answer and the format to write it in."""
+    one-line error, never in a dead interpreter. Returns the answer and the format to write it in.
+    On Oxigraph without `store_path` the store is loaded from the cached N-Triples copy of the sources
+    (kg.store.oxcache; `use_cache=False` bypasses it)."""
     from kg.sparql.results import check_format, default_format
 
     text = query_text(query, params)
@@ -115,6 +118,8 @@ def execute(query: str, *, params: dict[str, str] | None = None, extra: tuple[Pa
 
         try:
             prepared = prepare(text, allow_service=allow_service)
+            if store == "oxigraph" and store_path is None:
+                return b"+" + _on_cached_store(prepared, tuple(extra), use_cache, max_memory)
             graph = load_graph(tuple(extra), store=store, store_path=store_path)
             cap_memory(max_memory)  # the cap is for the query, not for loading the data
             try:
@@ -125,14 +130,36 @@ def execute(query: str, *, params: dict[str, str] | None = None, extra: tuple[Pa
         except KGError as exc:
             return b"-" + _failure(exc)
 
-    reply = isolated(work, timeout=timeout, offline=not allow_service, max_memory=max_memory)
+    reply = isolated(work, timeout=timeout, offline=not allow_service, max_memory=max_memory, meanwhile=_preload)
     if reply[:1] != b"+":
         _raise_failure(json.loads(reply[1:]))
     return decode(reply[1:]), fmt
 
 
-def isolated(work: Any, *, timeout: float | None, offline: bool, max_memory: int | None) -> bytes:
-    """Run `work(b"")` in one sandboxed child process; its failures become one-line KGErrors."""
+def _on_cached_store(prepared: Prepared, extra: tuple[Path, ...], use_cache: bool, max_memory: int | None) -> bytes:
+    """The encoded answer of `prepared` on the sources in an in-memory Oxigraph store (no rdflib)."""
+    from kg.sparql.guard import cap_memory
+    from kg.store.oxcache import oxigraph_store
+
+    store = oxigraph_store(extra, use_cache=use_cache)
+    cap_memory(max_memory)  # the cap is for the query, not for loading the data
+    try:
+        return run_native_encoded(prepared, store)
+    except (KGError, MemoryError):
+        raise
+    except Exception as exc:  # pyoxigraph raises assorted types; report one line
+        raise engine_error(prepared, exc, shifted=False) from None
+
+
+def _preload() -> None:
+    """Import what `decode` needs while the query process works (on another core, if there is one)."""
+    import rdflib  # noqa: F401
+
+
+def isolated(work: Any, *, timeout: float | None, offline: bool, max_memory: int | None,
+             meanwhile: Callable[[], None] | None = None) -> bytes:
+    """Run `work(b"")` in one sandboxed child process; its failures become one-line KGErrors.
+    `meanwhile` runs here while the child works."""
     import os
 
     from kg.sparql.sandbox import Busy, Crashed, Limits, MemoryLimit, Pool, Timeout
@@ -142,7 +169,7 @@ def isolated(work: Any, *, timeout: float | None, offline: bool, max_memory: int
     seconds = timeout or 10.0**7
     try:
         with Pool(work, Limits(size=1, max_memory=None, offline=offline, nice_after=seconds)) as pool:
-            return pool.run(b"", seconds)
+            return pool.run(b"", seconds, meanwhile=meanwhile)
     except Timeout:
         raise KGError(f"query stopped: it ran longer than the {seconds:g} s limit (--timeout)") from None
     except MemoryLimit:

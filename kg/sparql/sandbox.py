@@ -215,14 +215,15 @@ class Pool:
             self._workers[worker.pid] = worker
             return worker
 
-    def run(self, request: bytes, timeout: float) -> bytes:
+    def run(self, request: bytes, timeout: float, *, meanwhile: Callable[[], None] | None = None) -> bytes:
+        """The answer to `request`; `meanwhile` is called once the worker has it, to use the wait."""
         deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise Busy(f"every query process stayed busy for {timeout:g} s") from None
         try:
-            reply, flags = self._exchange(worker, request, deadline, timeout)
+            reply, flags = self._exchange(worker, request, deadline, timeout, meanwhile)
         except BaseException:
             self._replace(worker, kill=True)
             raise
@@ -243,11 +244,14 @@ class Pool:
         with contextlib.suppress(StoreError):  # a pool that cannot refill answers Busy, not a crash
             self._idle.put(self._spawn())
 
-    def _exchange(self, worker: _Worker, request: bytes, deadline: float, timeout: float) -> tuple[bytes, int]:
+    def _exchange(self, worker: _Worker, request: bytes, deadline: float, timeout: float,
+                  meanwhile: Callable[[], None] | None = None) -> tuple[bytes, int]:
         sock = worker.sock
         try:
             sock.settimeout(max(0.001, deadline - time.monotonic()))
             sock.sendall(_HEAD.pack(len(request), timeout, 0) + request)
+            if meanwhile is not None:
+                meanwhile()
             self._wait_for_reply(worker, deadline)
             sock.settimeout(max(0.001, deadline - time.monotonic()))
             length, _, flags = _HEAD.unpack(_recv_exact(sock, _HEAD.size))
