@@ -48,9 +48,9 @@ def _startup_targets(st: Result) -> list[Result]:
                  _le(r.get("view"), TARGETS["view"]))]
     slow = sorted((n for n, v in sq["ratios"].items() if v and v > TARGETS["sparql"]))
     note = f"; above {TARGETS['sparql']:g}×: {', '.join(slow)}" if slow else ""
-    rows.append(_row(f"`kg sparql` cookbook queries (default store) ≤ {TARGETS['sparql']:g}× import floor",
+    rows.append(_row(f"every `kg sparql` cookbook query (default store) ≤ {TARGETS['sparql']:g}× import floor",
                      f"median {times(sq['median_ratio'])}, slowest {times(sq['max_ratio'])}{note}",
-                     _le(sq["median_ratio"], TARGETS["sparql"]) and not sq["failed"]))
+                     _le(sq["max_ratio"], TARGETS["sparql"]) and not sq["failed"]))
     return rows
 
 
