@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.model.resources import source_files
-from kg.store.files import cache_dir, open_private, private_dir, remove_orphans, source_hash, write_atomic
+from kg.store.files import cache_dir, note, open_cached, private_dir, prune_cache, source_hash, write_atomic
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -26,14 +26,7 @@ if TYPE_CHECKING:
     from kg.model.snapshot import Snapshot
 
 SUFFIX = ".snap"
-
-
-def _note(message: str, *args: object) -> None:
-    """A note for the user through the standard logging machinery (shown on stderr when no handler is
-    configured); logging is imported only when there is something to say."""
-    import logging
-
-    logging.getLogger(__name__).warning(message, *args)
+KEEP = 8  # compiled snapshots kept (one per set of sources)
 
 
 def cache_path(extra: tuple[Path, ...] = ()) -> Path:
@@ -46,11 +39,7 @@ def read_cached(path: Path) -> Snapshot | None:
     from kg.store.columns import FormatError
     from kg.store.snapfile import read_snapshot
 
-    try:
-        fh = open_private(path)
-    except PermissionError as exc:
-        _note("note: ignoring the cached snapshot (%s); rebuilding it", exc)
-        return None
+    fh = open_cached(path, __name__, "note: ignoring the cached snapshot (%s); rebuilding it")
     if fh is None:
         return None
     def damaged(why: str) -> str:
@@ -61,7 +50,7 @@ def read_cached(path: Path) -> Snapshot | None:
         try:
             return read_snapshot(fh.fileno(), damaged)
         except (FormatError, ValueError, KeyError, TypeError, IndexError, struct.error) as exc:
-            _note("note: the cached snapshot %s is damaged (%s); rebuilding it", path, exc)
+            note(__name__, "note: the cached snapshot %s is damaged (%s); rebuilding it", path, exc)
             return None
 
 
@@ -107,10 +96,10 @@ def get_snapshot(
     if use_cache:
         unsafe = private_dir(path.parent)
         if unsafe:
-            _note("note: not caching the snapshot (%s)", unsafe)
+            note(__name__, "note: not caching the snapshot (%s)", unsafe)
         else:
             _write(path, snap)
-            _prune(path)
+            prune_cache(path, "snapshot-*", KEEP)
     return snap
 
 
@@ -122,16 +111,3 @@ def _source_graph(extra: tuple[Path, ...], store: str | None):
     from kg.store.load import load_graph
 
     return load_graph(extra, store=store)
-
-
-def _prune(keep: Path, limit: int = 8) -> None:
-    """Keep the cache folder small: drop all but the newest `limit` snapshots, and what killed writers
-    left behind."""
-    remove_orphans(keep.parent)
-    try:
-        files = sorted(keep.parent.glob("snapshot-*"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in files[limit:]:
-            if old != keep:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass

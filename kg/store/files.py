@@ -86,6 +86,35 @@ def open_private(path: Path) -> BinaryIO | None:
     return fh
 
 
+def note(source: str, message: str, *args: object) -> None:
+    """A note for the user through the standard logging machinery, under the logger `source` (shown on
+    stderr when no handler is configured); logging is imported only when there is something to say."""
+    import logging
+
+    logging.getLogger(source).warning(message, *args)
+
+
+def open_cached(path: Path, source: str, message: str) -> BinaryIO | None:
+    """`open_private(path)` for a cache file: one that fails its checks is not read but noted with
+    `message` (which gets the reason) and treated as missing, so that the caller rebuilds it."""
+    try:
+        return open_private(path)
+    except PermissionError as exc:
+        note(source, message, exc)
+        return None
+
+
+def prune_cache(keep: Path, pattern: str, limit: int) -> None:
+    """Keep the cache folder small: drop all but the newest `limit` files matching `pattern` beside
+    `keep` (never `keep` itself), and what killed writers left behind."""
+    remove_orphans(keep.parent)
+    with contextlib.suppress(OSError):
+        files = sorted(keep.parent.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[limit:]:
+            if old != keep:
+                old.unlink(missing_ok=True)
+
+
 def private_file(path: Path) -> bytes | None:
     """The bytes of `path`, on the conditions of `open_private`."""
     fh = open_private(path)

@@ -25,18 +25,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.model.resources import source_files
-from kg.store.files import blake2b, cache_dir, open_private, private_dir, remove_orphans, source_hash, write_atomic
+from kg.store.files import blake2b, cache_dir, note, open_cached, private_dir, prune_cache, source_hash, write_atomic
 from kg.store.parse import read_triples
 
 PREFIX, SUFFIX = "oxigraph-", ".nt"
 _MAGIC = b"# exportkg-triples"
 KEEP = 3  # cached copies kept (one per set of sources); each is about 150 bytes a triple
-
-
-def _note(message: str, *args: object) -> None:
-    import logging
-
-    logging.getLogger(__name__).warning(message, *args)
 
 
 def store_key(extra: tuple[Path, ...] = ()) -> str:
@@ -70,11 +64,7 @@ def oxigraph_store(extra: tuple[Path, ...] = (), *, use_cache: bool = True) -> o
 
 def _read(path: Path) -> bytes | None:
     """The N-Triples body cached in `path`, or None when it is missing, unsafe or damaged (with a note)."""
-    try:
-        fh = open_private(path)
-    except PermissionError as exc:
-        _note("note: ignoring the cached triples (%s); rebuilding them", exc)
-        return None
+    fh = open_cached(path, __name__, "note: ignoring the cached triples (%s); rebuilding them")
     if fh is None:
         return None
     with fh:
@@ -84,7 +74,7 @@ def _read(path: Path) -> bytes | None:
     digest = blake2b(body, digest_size=20).hexdigest().encode()
     if len(parts) != 5 or b" ".join(parts[:2]) != _MAGIC or parts[2] != path.stem[len(PREFIX):].encode() \
             or parts[3] != digest:
-        _note("note: the cached triples %s are damaged; rebuilding them", path)
+        note(__name__, "note: the cached triples %s are damaged; rebuilding them", path)
         path.unlink(missing_ok=True)
         return None
     return body
@@ -94,21 +84,11 @@ def _write(path: Path, store: ox.Store) -> None:
     """Cache the store's triples in `path`, unless the folder is not private to this user."""
     unsafe = private_dir(path.parent)
     if unsafe:
-        _note("note: not caching the triples (%s)", unsafe)
+        note(__name__, "note: not caching the triples (%s)", unsafe)
         return
     body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     digest = blake2b(body, digest_size=20).hexdigest()
     head = b" ".join([_MAGIC, path.stem[len(PREFIX):].encode(), digest.encode(), str(len(store)).encode()])
     with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
         write_atomic(path, head + b"\n" + body)
-        _prune(path)
-
-
-def _prune(keep: Path) -> None:
-    """Drop all but the newest KEEP cached copies, and what killed writers left behind."""
-    remove_orphans(keep.parent)
-    with contextlib.suppress(OSError):
-        files = sorted(keep.parent.glob(f"{PREFIX}*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in files[KEEP:]:
-            if old != keep:
-                old.unlink(missing_ok=True)
+        prune_cache(path, f"{PREFIX}*{SUFFIX}", KEEP)

@@ -8,15 +8,21 @@ no rows; files starting `warn-` only warn).
 
 from __future__ import annotations
 
+import logging
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+import pyshacl
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import SH as SHACL
+from rdflib.term import Node
 
 from kg.model.errors import QueryError, UsageError
-from kg.model.namespaces import SH, local_name
+from kg.model.namespaces import local_name
 from kg.model.resources import checks_dir, shapes_file, source_files
 from kg.store.parse import into_oxigraph, into_rdflib
 
@@ -75,12 +81,6 @@ def check_files(folder: Path | None = None) -> list[Path]:
 
 def _shacl(store: ox.Store, progress: Progress | None) -> list[Problem]:
     """Run pyshacl over an rdflib copy of `store` (the triples the one parser made, not a second parse)."""
-    import logging
-    import warnings
-
-    import pyshacl
-    from rdflib import Graph
-
     if progress:
         progress("shapes", 0, 1)
     data, shapes = Graph(), Graph()
@@ -96,54 +96,42 @@ def _shacl(store: ox.Store, progress: Progress | None) -> list[Problem]:
                                              allow_infos=True, allow_warnings=True)
     finally:
         quiet.setLevel(level)
-    problems = [_problem(results, shapes, r) for r in results.subjects(_sh("resultSeverity"), None)]
+    problems = [_problem(results, shapes, r) for r in results.subjects(SHACL.resultSeverity, None)]
     if progress:
         progress("shapes", 1, 1)
     return problems
 
 
-def _sh(name: str) -> object:
-    from rdflib import URIRef
-
-    return URIRef(SH + name)
-
-
-def _problem(results: object, shapes: object, result: object) -> Problem:
+def _problem(results: Graph, shapes: Graph, result: Node) -> Problem:
     """One pyshacl result as a Problem: the named node shape (a blank property shape's owner), the focus,
     and the path with the shape's message (or pyshacl's own)."""
-    value = results.value  # type: ignore[attr-defined]
-    severity = local_name(str(value(result, _sh("resultSeverity")))).lower()
-    path, message = value(result, _sh("resultPath")), value(result, _sh("resultMessage"))
+    value = results.value
+    severity = local_name(str(value(result, SHACL.resultSeverity))).lower()
+    path, message = value(result, SHACL.resultPath), value(result, SHACL.resultMessage)
     text = str(message) if message is not None else "constraint failed"
-    path_name = local_name(str(path)) if path is not None and not _is_blank(path) else ""
-    return Problem(severity, _shape_name(shapes, value(result, _sh("sourceShape"))),
-                   _rdflib_name(value(result, _sh("focusNode"))), f"{path_name}: {text}" if path_name else text)
+    path_name = local_name(str(path)) if path is not None and not isinstance(path, BNode) else ""
+    return Problem(severity, _shape_name(shapes, value(result, SHACL.sourceShape)),
+                   _name(value(result, SHACL.focusNode)), f"{path_name}: {text}" if path_name else text)
 
 
-def _shape_name(shapes: object, shape: object) -> str:
+def _shape_name(shapes: Graph, shape: Node | None) -> str:
     seen = set()
-    while _is_blank(shape) and shape not in seen:  # a property shape inside sh:property / sh:node
+    while isinstance(shape, BNode) and shape not in seen:  # a property shape inside sh:property / sh:node
         seen.add(shape)
-        owner = next(iter(shapes.subjects(None, shape)), None)  # type: ignore[attr-defined]
+        owner = next(iter(shapes.subjects(None, shape)), None)
         if owner is None:
             break
         shape = owner
-    return "" if shape is None or _is_blank(shape) else local_name(str(shape))
-
-
-def _is_blank(term: object) -> bool:
-    from rdflib import BNode
-
-    return isinstance(term, BNode)
-
-
-def _rdflib_name(term: object) -> str:
-    return "" if term is None else local_name(str(term)) if not _is_blank(term) else str(term)
+    return "" if shape is None or isinstance(shape, BNode) else local_name(str(shape))
 
 
 def _name(term: object) -> str:
-    value = getattr(term, "value", None)
-    return local_name(value) if isinstance(term, ox.NamedNode) and value else str(value or term)
+    """The local name of an IRI (a pyoxigraph or rdflib term), else the term's text."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode | URIRef):
+        return local_name(str(getattr(term, "value", term)))
+    return str(getattr(term, "value", term))
 
 
 def _checks(store: ox.Store, progress: Progress | None) -> list[Problem]:
