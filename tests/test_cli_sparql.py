@@ -129,3 +129,33 @@ def test_table_cells_are_printed_as_they_are() -> None:
     """Cells are plain text: neither rich markup nor emoji codes are interpreted."""
     code, out, err = run("sparql", 'SELECT ?x WHERE { BIND ("[bold]x[/bold] :smile: a\\\\" AS ?x) }')
     assert code == 0 and "[bold]x[/bold] :smile: a\\" in out, (out, err)
+
+
+def test_piped_tables_keep_one_line_per_row() -> None:
+    """Piped or redirected, a table is plain aligned text: a header, a rule, then one line per row, however
+    long the cells (so grep and sort see whole rows)."""
+    code, out, err = run("sparql", "list-dependency-edges")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split() == ["subject", "relation", "object", "edge", "grade", "sources"], lines[:2]
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    rows = int(err.split()[0])
+    assert len(lines) == rows + 2 and rows > 500, (len(lines), err)
+    edge_column = lines[1].split("  ").index("----")
+    starts = {len(line) - len(line.lstrip()) for line in lines}
+    assert starts == {0} and edge_column == 3
+
+
+def test_plain_table_aligns_wide_characters_and_flattens_line_breaks() -> None:
+    from kg.cli.render import plain_table
+
+    text = plain_table([["镓", "a\nb"], ["gallium", "c"]], ["name", "note"], title="Title")
+    assert text.splitlines() == ["Title", "name     note", "-------  ----", "镓       a b", "gallium  c"]
+    assert plain_table([], []) == ""
+
+
+def test_terminal_tables_are_drawn_by_rich(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    from kg.cli import render
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    render.emit([{"a": "x"}], "table", columns=[("a", "A")])
+    assert "│ x │" in capsys.readouterr().out

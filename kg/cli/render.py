@@ -1,6 +1,9 @@
-"""Print results as a rich table, JSON or CSV. The only place the CLI formats output.
+"""Print results as a table, JSON or CSV. The only place the CLI formats output.
 
 JSON is the API's answer as it is; tables and CSV show chosen columns, CSV with ids beside labels.
+A table is drawn by rich on a terminal (boxed, cells wrapped to its width); piped or redirected, it is
+plain aligned text with one line per row, so grep, sort and less see whole rows (the convention of gh
+and kubectl), and large answers print without the cost of laying out a boxed table.
 An empty answer's one-line explanation (`.note` of a Record or Records) goes to stderr.
 """
 
@@ -9,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -42,8 +46,41 @@ def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
         writer.writerow([_cell(row.get(key), "; ") for key, _ in columns])
 
 
+def _width(text: str) -> int:
+    """Terminal cells `text` takes: wide and full-width characters (Chinese names) take two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def plain_table(cells: Sequence[Sequence[str]], headers: Sequence[str], title: str | None = None) -> str:
+    """`cells` as aligned columns under `headers` and a rule, one line per row (line breaks inside a cell
+    become spaces); the last column is not padded."""
+    if not headers:
+        return f"{title}\n" if title else ""
+    lines = [[" ".join(c.split("\n")) for c in row] for row in cells]
+    widths = [_width(h) for h in headers]
+    for row in lines:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], _width(cell))
+    last = len(headers) - 1
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(c if i == last else c + " " * (widths[i] - _width(c)) for i, c in enumerate(row)).rstrip()
+
+    out = [title] if title else []
+    out += [line(headers), line(["-" * w for w in widths])]
+    out += [line(row) for row in lines]
+    return "\n".join(out) + "\n"
+
+
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None,
            path_keys: frozenset[str]) -> None:
+    cells = [[_cell(row.get(k), " → " if k in path_keys else ", ") for k, _ in columns] for row in rows]
+    if not sys.stdout.isatty():
+        sys.stdout.write(plain_table(cells, [h for _, h in columns], title))
+        return
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -51,8 +88,8 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str
     table = Table(title=title, show_lines=False, header_style="bold")
     for _, header in columns:
         table.add_column(header, overflow="fold")
-    for row in rows:  # plain Text: no markup or emoji codes to parse, a fifth faster on large tables
-        table.add_row(*(Text(_cell(row.get(k), " → " if k in path_keys else ", ")) for k, _ in columns))
+    for row in cells:  # plain Text: no markup or emoji codes to parse, a fifth faster on large tables
+        table.add_row(*(Text(c) for c in row))
     Console().print(table)
 
 
