@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import kg.model.errors as errors
 from kg.cli import app
-from kg.cli.app import EXIT_CODES
+from kg.cli.base import EXIT_CODES
 
 runner = CliRunner()
 

@@ -33,6 +33,51 @@ def test_cached_answers_import_no_heavy_library(tmp_path: Path, args: list[str])
     assert found == [], found
 
 
+def test_cached_json_answers_skip_typer(tmp_path: Path) -> None:
+    """`kg impact NAME --format json` is answered without importing typer (kg.cli.quick); a table is not."""
+    assert not {m for m in _imported(["impact", "gallium", "--format", "json"], tmp_path / "c") if "typer" in m}
+    assert "typer" in _imported(["impact", "gallium"], tmp_path / "c")
+
+
+QUICK_CASES = [
+    ["impact", "gallium", "--format", "json"],
+    ["exposure", "f-35", "-f", "json", "--as-of", "2024-06-01", "--min-confidence", "B"],
+    ["impact", "graphite", "--max-hops", "2", "-f", "json", "--no-cache"],
+    ["impact", "galium", "-f", "json"],  # unknown: one line with suggestions, exit 1
+    ["impact", "gallium", "-f", "json", "--as-of", "2025-13-01"],  # bad date, exit 2
+    ["impact", "gallium", "-f", "json", "--max-hops", "99"],  # out of bounds, exit 2
+]
+
+
+@pytest.mark.parametrize("args", QUICK_CASES, ids=lambda a: " ".join(a))
+def test_quick_answers_match_the_typer_commands(tmp_path: Path, args: list[str]) -> None:
+    """The console script answers these without typer; the bytes, message and exit code are the typer
+    command's."""
+    import os
+
+    from kg.cli.quick import parse
+
+    assert parse(args) is not None
+    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache")}
+    quick = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env, timeout=120)
+    typer_run = CliRunner().invoke(app, args)
+    assert quick.returncode == typer_run.exit_code, (quick.stderr, typer_run.output)
+    assert quick.stdout == typer_run.stdout and quick.stderr == typer_run.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["impact", "gallium"], ["impact", "gallium", "--format", "csv"], ["impact", "gallium", "--format=json"],
+    ["impact", "gallium", "-f", "json", "--help"], ["impact", "-f", "json"], ["paths", "a", "b", "-f", "json"],
+    ["impact", "gallium", "-f", "json", "--max-hops", "x"], ["impact", "gallium", "-f", "json", "--as-of"],
+    ["impact", "a", "b", "-f", "json"], ["impact", "gallium", "-f", "json", "--endpoint", "http://127.0.0.1:1/"],
+    ["impact", "gallium", "-f", "json", "-f", "json"],
+])
+def test_everything_else_is_left_to_typer(args: list[str]) -> None:
+    from kg.cli.quick import parse
+
+    assert parse(args) is None
+
+
 def test_sparql_imports_no_pydantic_nor_oxrdflib(tmp_path: Path) -> None:
     """`kg sparql` needs rdflib for its answer, but not pydantic (an int default of a float option once
     pulled it in) nor oxrdflib."""

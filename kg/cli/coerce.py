@@ -6,7 +6,7 @@ alone or in lists and tuples, `install` gives each parameter a coercer that does
 hands anything it does not decide (a value out of range, a malformed number, an unreadable path, an
 annotation it does not know) to typer's own coercion, so the user sees typer's message. With a typer
 that lacks this machinery (older or newer), `install` does nothing. The typer app's group class
-(kg.cli.app) calls `install` for itself and for the command it resolves.
+(kg.cli.base) calls `install` for itself and for the command it resolves.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli.app import (
+from kg.cli.base import (
     AsOfOpt,
     ConfOpt,
     DataOpt,

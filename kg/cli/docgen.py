@@ -62,7 +62,8 @@ CLI_RULES = """## Rules every command follows
 
 - **Output**: `--format table` (default) for people, `json` for programs (exactly what the Python API
   returns, see [python.md](python.md)), `csv` for spreadsheets (with ids beside labels). Notes and
-  errors go to stderr, so stdout stays clean.
+  errors go to stderr, so stdout stays clean. A table is drawn with boxes on a terminal; piped or
+  redirected, it is plain aligned text with one line per row (for grep, sort and less).
 - **Empty answers** are answers: the JSON or table is empty, the exit code is 0, and one line on
   stderr says why (for example `nothing newly exposed: all 23 products, sectors, firms and projects
   downstream are already exposed on 2025-06-01`).
@@ -80,12 +81,12 @@ CLI_RULES = """## Rules every command follows
 
 def render_cli() -> str:
     """Markdown reference of every `kg` command and option, from the typer app itself, with the
-    rules (outputs, empty answers, bounds) and exit codes of kg.cli.app."""
+    rules (outputs, empty answers, bounds) and exit codes of kg.cli.base."""
     import typer.main
     from typer.cli import get_docs_for_click
 
     from kg.cli import app
-    from kg.cli.app import BOUNDS_RULE, EXIT_CODES
+    from kg.cli.base import BOUNDS_RULE, EXIT_CODES
 
     command = typer.main.get_command(app)
     ctx = command.make_context("kg", [], resilient_parsing=True)

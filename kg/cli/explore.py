@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.app import ConfOpt, DataOpt, FormatOpt, JurisdictionOpt, NoCacheOpt, _fmt, _graph, app
+from kg.cli.base import ConfOpt, DataOpt, FormatOpt, JurisdictionOpt, NoCacheOpt, _fmt, _graph, app
 
 
 @app.command()

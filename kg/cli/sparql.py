@@ -1,4 +1,4 @@
-"""CLI commands for SPARQL and the sources: sparql, queries, serve, push, export (on kg.cli.app).
+"""CLI commands for SPARQL and the sources: sparql, queries, serve, push, export (on kg.cli.base).
 
 sparql, queries, push and export are thin layers over the Python API (kg.api); serve starts
 kg.serve.server. Heavy libraries are imported inside the commands.
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.app import DataOpt, NoCacheOpt, StoreOpt, _fmt, _graph, app
+from kg.cli.base import DataOpt, NoCacheOpt, StoreOpt, _fmt, _graph, app
 from kg.model.errors import UsageError
 
 StorePathOpt = Annotated[Path | None, typer.Option("--store-path", help=(

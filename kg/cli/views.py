@@ -1,4 +1,4 @@
-"""CLI command for the HTML graph views: `kg view` (registered on kg.cli.app).
+"""CLI command for the HTML graph views: `kg view` (registered on kg.cli.base).
 
 pyvis and networkx are imported inside the command (through kg.views.graph), so `kg --help` stays fast.
 """
@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.app import AsOfOpt, ConfOpt, DataOpt, NoCacheOpt, _graph, app
+from kg.cli.base import AsOfOpt, ConfOpt, DataOpt, NoCacheOpt, _graph, app
 from kg.model.errors import UsageError
 
 _KINDS = "NAME, --impact NAME, --exposure NAME, --path FROM TO or --all"
