@@ -8,7 +8,9 @@ else goes through the typer app. `from kg.cli import app` gives the whole app.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import sys
 from typing import Any
 
@@ -35,7 +37,7 @@ def main() -> None:
         from kg.cli.quick import answer
 
         if answer(args):
-            return
+            _leave()
         from kg.cli.commands import run
 
         run(args)
@@ -45,3 +47,13 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+
+
+def _leave() -> None:
+    """Exit at once after a quick answer: the answer is written and nothing is left open, so the
+    interpreter's teardown (freeing every row of a large answer one by one, a tenth of its time) is
+    skipped. A closed pipe (`| head`) is not an error."""
+    with contextlib.suppress(BrokenPipeError):
+        sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
