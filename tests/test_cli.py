@@ -128,3 +128,18 @@ def test_what_if_and_chokepoints() -> None:
 def test_hostile_extra_data_is_loaded_as_plain_text(tmp_path: Path) -> None:
     code, out, err = run("info", "--format", "json", "--data", str(DATA / "valid" / "tiny.ttl"))
     assert code == 0 and json.loads(out)["instruments"] >= 1, err
+
+
+def test_compact_json_is_the_standard_librarys_answer() -> None:
+    """Piped JSON is written by orjson when it takes the data, else by json: the same values either way,
+    dates as ISO text, and a lone surrogate (which orjson refuses) still written."""
+    import datetime
+
+    from kg.cli.render import _compact_json
+
+    answer = runner.invoke(app, ["impact", "gallium", "--format", "json"]).stdout
+    data = json.loads(answer)
+    assert json.loads(_compact_json(data)) == data and len(data["affected"]) > 20
+    odd = {"on": datetime.date(2025, 1, 2), "at": datetime.datetime(2025, 1, 2, 3, 4), 3: "x", "s": "a\ud800"}
+    assert json.loads(_compact_json(odd)) == {
+        "on": "2025-01-02", "at": "2025-01-02 03:04:00", "3": "x", "s": "a\ud800"}

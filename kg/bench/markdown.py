@@ -8,9 +8,11 @@ from kg.bench.scale import agree
 KEPT_HEADING = "## Endpoint under load"  # written from the endpoint's own load results; kept as it is
 
 NOTES = """\
-- *Import floor*: a cached answer on the shipped data costs about what Python needs to start and
-  import typer, the model and the analyses; rdflib, networkx and pydantic are not imported at all
-  (`tests/test_startup.py` checks it), nor pyvis for `kg view`.
+- *Import floor*: a cached answer on the shipped data costs less than Python needs to start and
+  import the floor's libraries: rdflib, networkx and pydantic are not imported at all, nor pyvis for
+  `kg view`, and a JSON answer of `kg impact` or `kg exposure` skips typer too (kg.cli.quick asks
+  the same API call; `tests/test_startup.py` checks the imports and that the bytes are the same).
+  After such an answer the process leaves without the interpreter's teardown.
 - *Cache hit on a large graph*: the snapshot file is memory-mapped; a node, an edge or a name entry is
   built when an analysis first asks for it, and labels, comments and provenance only when they are
   read, so a small answer reads a small part of the file. The walk runs on the adjacency columns and
@@ -24,11 +26,13 @@ NOTES = """\
   rate of `--store oxigraph` (against pyoxigraph's own `load` and `bulk_load`, up to 1M triples) are
   shown as measurements, not targets: a miss happens once per change of the data, and the per-triple
   time at small sizes is mostly the fixed start-up cost.
-- *`kg validate`* parses the sources into an in-memory Oxigraph store, checks the SHACL shapes in
-  Python and runs the violation queries on Oxigraph.
+- *`kg validate`* parses the sources into an in-memory Oxigraph store, checks the SHACL shapes with
+  pyshacl on an rdflib copy of the same triples and runs the violation queries on Oxigraph.
 - *`kg sparql`* loads the sources into an in-memory Oxigraph store (its default store) on each call,
   from a cached N-Triples copy of them (pyoxigraph's native reader), and runs the query in a process
-  of its own; the slowest cookbook queries are named in the targets table."""
+  of its own. Its output is timed piped, as a script sees it: a table is then plain aligned text, one
+  line per row (a boxed table is drawn only on a terminal); the slowest cookbook queries are named in
+  the targets table."""
 
 REPRODUCE = """\
 ```

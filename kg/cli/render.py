@@ -39,6 +39,40 @@ def to_json(data: Any, *, pretty: bool | None = None) -> str:
     return json.dumps(data, indent=2 if pretty else None, ensure_ascii=False, default=str, check_circular=False)
 
 
+def _compact_json(data: Any) -> bytes:
+    """Compact UTF-8 JSON for programs, by orjson (five times json's speed on a large answer) when it is
+    installed and takes the data; values orjson would write its own way (dates, dataclasses) go through
+    `str`, as with json. Otherwise the standard library writes it."""
+    try:
+        import orjson
+    except ImportError:
+        orjson = None  # type: ignore[assignment]
+    if orjson is not None:
+        options = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+        try:
+            return orjson.dumps(data, default=str, option=options)
+        except (TypeError, orjson.JSONEncodeError):
+            pass  # a lone surrogate or an integer past 64 bits: the standard library decides
+    text = json.dumps(data, ensure_ascii=False, default=str, check_circular=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: written as a JSON escape, so the output stays UTF-8
+        return json.dumps(data, default=str, check_circular=False).encode("ascii")
+
+
+def _write_json(data: Any) -> None:
+    if sys.stdout.isatty():
+        sys.stdout.write(to_json(data, pretty=True) + "\n")
+        return
+    blob = _compact_json(data) + b"\n"
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        sys.stdout.write(blob.decode("utf-8"))
+        return
+    sys.stdout.flush()  # what was written as text comes first
+    out.write(blob)
+
+
 def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow([key for key, _ in columns])
@@ -101,7 +135,7 @@ def emit(data: Any, fmt: str, *, rows: Sequence[dict[str, Any]] | None = None,
     answer's note, if it is empty."""
     table_rows = rows if rows is not None else data
     if fmt == "json":
-        sys.stdout.write(to_json(data) + "\n")
+        _write_json(data)
     elif fmt == "csv":
         keys = list(csv_columns or [k for k, _ in columns])
         if csv_columns is None and "id" not in keys and any("id" in r for r in table_rows):
