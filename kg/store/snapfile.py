@@ -245,8 +245,8 @@ def _graph(sections: Sections, heap: Heap) -> DepGraph:
 
     def edge(row: int, s: int, t: int) -> Edge:
         e = built.get(row)
-        if e is None:
-            e = built[row] = build(row, name(s), name(t))
+        if e is None:  # a name already read is taken from the list without a call (the walk's hot path)
+            e = built[row] = build(row, names[s] or name(s), names[t] or name(t))
         return e
 
     categories = sections.meta.get("kinds", {}).get("edges.grade")
