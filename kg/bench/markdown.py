@@ -37,7 +37,7 @@ NOTES = """\
 REPRODUCE = """\
 ```
 pip install -e '.[test]'
-kg bench run --out results.json --docs docs/performance.md   # 10k to 10M triples: about an hour on 2 cores
+kg bench run --out results.json --docs docs/performance.md   # 10k to 10M triples: 20 min to an hour on 2 cores
 kg bench run --sizes 10k,100k --sections startup,scale          # a quick look; writes nothing
 kg bench report --json results.json                           # show a results file again
 kg bench generate --triples 1M --out /tmp/bench-1M.ttl --seed 1
