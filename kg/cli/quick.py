@@ -59,11 +59,14 @@ def answer(args: list[str]) -> bool:
     call = parse(args)
     if call is None:
         return False
+    import gc
+
     from kg.api import open as open_graph
     from kg.cli.render import emit
     from kg.model.errors import KGError
 
     try:
+        gc.disable()  # the process ends after this answer: a collection would only walk its rows once more
         graph = open_graph(tuple(call["data"]), cache=not call["no_cache"])
         method = graph.impact if call["command"] == "impact" else graph.exposure
         result = method(call["name"], as_of=call.get("as_of"), min_confidence=call.get("min_confidence") or "C",
@@ -71,6 +74,7 @@ def answer(args: list[str]) -> bool:
     except KGError:
         raise
     except Exception:  # let the typer app run it again and report the failure its own way
+        gc.enable()
         return False
     emit(result, "json")
     sys.stdout.flush()
