@@ -53,6 +53,22 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kg-cache"))
 
 
+@pytest.fixture
+def packaged_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A function that makes one Turtle file (name, text) the whole packaged data, with a private cache
+    folder (tmp_path/cache); it returns the data folder."""
+    import kg.model.resources
+
+    def use(name: str, text: str) -> Path:
+        folder = tmp_path / "data"
+        folder.mkdir()
+        (folder / name).write_text(text, encoding="utf-8")
+        monkeypatch.setattr(kg.model.resources, "data_dir", lambda: folder)
+        monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+        return folder
+    return use
+
+
 @pytest.fixture(scope="session")
 def real_graph():
     from kg.store.load import load_graph

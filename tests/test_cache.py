@@ -59,14 +59,9 @@ BASE = "".join([
 
 
 @pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data(packaged_data) -> Path:
     """A one-file packaged-data folder and a private cache folder."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "deps.ttl").write_text(BASE, encoding="utf-8")
-    monkeypatch.setattr(kg.model.resources, "data_dir", lambda: folder)
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    return folder
+    return packaged_data("deps.ttl", BASE)
 
 
 @pytest.fixture

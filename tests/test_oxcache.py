@@ -33,13 +33,9 @@ LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 @pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "tiny.ttl").write_text(DATA, encoding="utf-8")
-    monkeypatch.setattr(kg.model.resources, "data_dir", lambda: folder)
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    return folder
+def data(packaged_data) -> Path:
+    """A one-file packaged-data folder and a private cache folder."""
+    return packaged_data("tiny.ttl", DATA)
 
 
 @pytest.fixture

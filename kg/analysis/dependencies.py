@@ -30,7 +30,7 @@ class GradeFilter:
         return GRADE_RANK.get(grade or "C", 3) <= self.limit
 
     def __call__(self, e: Edge) -> bool:
-        return GRADE_RANK.get(e.grade or "C", 3) <= self.limit
+        return self.keeps(e.grade)
 
 
 def grade_filter(min_confidence: str = "C") -> EdgeFilter:

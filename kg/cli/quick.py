@@ -10,7 +10,6 @@ failure) is left to the typer app, which then answers or reports it as it always
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,5 +76,4 @@ def answer(args: list[str]) -> bool:
         gc.enable()
         return False
     emit(result, "json")
-    sys.stdout.flush()
     return True

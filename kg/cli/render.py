@@ -31,12 +31,10 @@ def _cell(value: Any, sep: str) -> str:
     return str(value)
 
 
-def to_json(data: Any, *, pretty: bool | None = None) -> str:
-    """Indented for a terminal; compact when piped (json's C encoder is only used without indent). Answers
-    are trees built by the analyses, so the encoder need not track the containers it is inside."""
-    if pretty is None:
-        pretty = sys.stdout.isatty()
-    return json.dumps(data, indent=2 if pretty else None, ensure_ascii=False, default=str, check_circular=False)
+def to_json(data: Any) -> str:
+    """Indented JSON for a terminal (piped answers are compact: `_compact_json`). Answers are trees built
+    by the analyses, so the encoder need not track the containers it is inside."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str, check_circular=False)
 
 
 def _compact_json(data: Any) -> bytes:
@@ -62,7 +60,7 @@ def _compact_json(data: Any) -> bytes:
 
 def _write_json(data: Any) -> None:
     if sys.stdout.isatty():
-        sys.stdout.write(to_json(data, pretty=True) + "\n")
+        sys.stdout.write(to_json(data) + "\n")
         return
     blob = _compact_json(data) + b"\n"
     out = getattr(sys.stdout, "buffer", None)

@@ -223,31 +223,21 @@ def _graph(sections: Sections, heap: Heap) -> DepGraph:
             found = names[v] = text(vertex_col[v]) or ""
         return found
 
+    def edge(row: int, s: int, t: int) -> Edge:
+        """The Edge of `row` from vertex `s` to `t`, built once; a name already read is taken from the
+        list without a call (the walk's hot path)."""
+        e = built.get(row)
+        if e is None:
+            e = built[row] = build(row, names[s] or name(s), names[t] or name(t))
+        return e
+
     def out_edges(v: int, key: str) -> tuple[Edge, ...]:
         names[v] = key
-        found = []
-        for row in range(succ[v], succ[v + 1]):
-            e = built.get(row)
-            if e is None:
-                e = built[row] = build(row, key, name(target[row]))
-            found.append(e)
-        return tuple(found)
+        return tuple(edge(row, v, target[row]) for row in range(succ[v], succ[v + 1]))
 
     def in_edges(v: int, key: str) -> tuple[Edge, ...]:
         names[v] = key
-        found = []
-        for row in pred_rows[pred[v]:pred[v + 1]]:
-            e = built.get(row)
-            if e is None:
-                e = built[row] = build(row, name(source[row]), key)
-            found.append(e)
-        return tuple(found)
-
-    def edge(row: int, s: int, t: int) -> Edge:
-        e = built.get(row)
-        if e is None:  # a name already read is taken from the list without a call (the walk's hot path)
-            e = built[row] = build(row, names[s] or name(s), names[t] or name(t))
-        return e
+        return tuple(edge(row, source[row], v) for row in pred_rows[pred[v]:pred[v + 1]])
 
     categories = sections.meta.get("kinds", {}).get("edges.grade")
     walker = column_walker(vertices.find, name, edge, len(vertex_col), succ, target, pred, pred_rows, source,
